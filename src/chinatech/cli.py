@@ -1,0 +1,227 @@
+"""The `chinatech` command: click group and commands only. Each command parses its options,
+calls one function that Python code can call too, and hands the tables to an output writer.
+
+Heavy libraries (spaCy, pandas) are imported inside commands so `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_SKIPPED, ChinatechError
+
+TABLE_NAMES = ("documents", "companies", "products", "people", "metrics", "trends", "claims")
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+FILE_FORMATS = ("csv", "tsv", "json", "jsonl", "markdown", "parquet", "sqlite")
+
+
+def _restore_sigpipe() -> None:
+    # Like csvkit: with the default SIGPIPE action, `chinatech ... | head -1` ends quietly
+    # instead of raising BrokenPipeError inside Python's stdout machinery.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+def common_options(command):
+    """Input and configuration options shared by every command that reads articles."""
+    decorators = [
+        click.argument("paths", nargs=-1, type=click.Path(allow_dash=True)),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                     help="Settings file (default: ./config.yaml when present)."),
+        click.option("-q", "--quiet", is_flag=True, help="No warnings or progress on stderr."),
+        click.option("--strict", is_flag=True, help="Treat any skipped input as an error (exit 2)."),
+        click.option("--verbose", is_flag=True, help="Show tracebacks for unexpected errors."),
+    ]
+    return functools.reduce(lambda f, d: d(f), reversed(decorators), command)
+
+
+def output_options(command):
+    """The output flags every listing command takes, as sqlite-utils stacks --csv/--nl/--table."""
+    decorators = [
+        click.option("--table", "table", type=click.Choice(TABLE_NAMES), default=None,
+                     help="Show one table (default: all on a terminal)."),
+        click.option("--format", "-f", "fmt", type=click.Choice(OUTPUT_FORMATS + ("parquet", "sqlite")), default=None,
+                     help="table (rich, default on a terminal), csv (default in a pipe), tsv, json, jsonl, markdown; "
+                          "with --out also parquet, sqlite."),
+        click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+                     help="Write one file per table into this folder instead of printing."),
+        click.option("--safe-csv", is_flag=True,
+                     help="Prefix cells starting with = + - @ with ' so spreadsheets do not run them as formulas."),
+    ]
+    return functools.reduce(lambda f, d: d(f), reversed(decorators), command)
+
+
+class Reporter:
+    """Warnings to stderr (unless quiet), remembered for the exit status."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.messages: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        self.messages.append(message)
+        if not self.quiet:
+            click.echo(f"warning: {message}", err=True)
+
+
+def handle_errors(func):
+    """Turn user errors into one line and exit 2; unexpected ones too unless --verbose."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        verbose = kwargs.get("verbose", False)
+        try:
+            return func(*args, **kwargs)
+        except ChinatechError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            if verbose:
+                raise
+            click.echo(f"Error: {type(exc).__name__}: {exc} (run with --verbose for details)", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="chinatech")
+def cli() -> None:
+    """Turn articles about the Chinese tech industry into tidy tables.
+
+    \b
+    Examples:
+      chinatech extract                          # the bundled corpus/, all tables
+      chinatech extract --table metrics | csvlook
+      chinatech extract news/ --out tables/ --format csv
+      chinatech eval --detail
+    """
+    _restore_sigpipe()
+
+
+@cli.command("extract")
+@common_options
+@output_options
+@handle_errors
+def extract_cli(paths, config_path, quiet, strict, verbose, table, fmt, out, safe_csv) -> None:
+    """Extract companies, products, people, metrics, trends and claims.
+
+    PATHS are files, folders (their .txt and .md files) or - for standard input;
+    the default is corpus/.
+
+    \b
+    Examples:
+      chinatech extract                                  # rich tables on a terminal
+      chinatech extract --table companies --format csv | head
+      chinatech extract --format json | jq '.metrics[0]'
+      chinatech extract articles/ --out out/ --format parquet
+      cat article.txt | chinatech extract - --table claims
+    """
+    from .config import load_settings
+    from .extraction import extract
+    from .output import check_writable, print_rich, render, write_tables
+
+    fmt = _resolve_format(fmt, table, out)
+    settings = load_settings(config_path)
+    if out:
+        check_writable(Path(out))
+    report = Reporter(quiet)
+    tables = extract(paths or ("corpus",), settings=settings, tables=[table] if table else TABLE_NAMES, warn=report)
+    frames = dict(tables.items())
+    if out:
+        for path in write_tables(frames, Path(out), format=fmt, safe_csv=safe_csv):
+            if not quiet:
+                click.echo(f"wrote {path}", err=True)
+    elif fmt == "table":
+        print_rich(frames)
+    else:
+        click.echo(render(frames, fmt, safe_csv=safe_csv), nl=False)
+    _finish(report, strict)
+
+
+def _resolve_format(fmt: str | None, table: str | None, out: str | None) -> str:
+    """Terminal: rich tables; pipe or file: CSV. CSV/TSV of all tables only go to files."""
+    if fmt is None:
+        fmt = "csv" if out or not sys.stdout.isatty() else "table"
+    if out and fmt == "table":
+        raise click.UsageError("--out writes files: choose --format csv, tsv, json, jsonl, markdown, parquet or sqlite")
+    if not out and fmt in ("parquet", "sqlite"):
+        raise click.UsageError(f"--format {fmt} writes files: add --out DIR")
+    if not out and not table and fmt in ("csv", "tsv"):
+        raise click.UsageError(f"{fmt} holds one table: add --table NAME, or --out DIR to write them all")
+    return fmt
+
+
+def _finish(report: Reporter, strict: bool) -> None:
+    if report.messages:
+        if strict:
+            click.echo(f"Error: {len(report.messages)} input(s) skipped or degraded (--strict)", err=True)
+            sys.exit(2)
+        sys.exit(EXIT_SKIPPED)
+
+
+def main() -> None:
+    cli()
+
+
+@cli.command("eval")
+@common_options
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False), default="tests/gold", show_default=True,
+              help="Folder of gold <doc_id>.yaml files.")
+@click.option("--pred", "pred_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Score <table>.csv files in this folder instead of running extraction.")
+@click.option("--detail", is_flag=True, help="List every miss and false positive per document.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--min-f1", "floors", multiple=True, metavar="TABLE=X",
+              help="Exit 1 when TABLE's F1 is below X (repeatable), for CI.")
+@handle_errors
+def eval_cli(paths, config_path, quiet, strict, verbose, gold_dir, pred_dir, detail, fmt, floors) -> None:
+    """Score extraction against gold annotations: precision, recall and F1 per table.
+
+    \b
+    Examples:
+      chinatech eval                                 # corpus/ against tests/gold/
+      chinatech eval --detail                        # every miss and false positive
+      chinatech eval --format json | jq .metrics.f1
+      chinatech eval --pred baseline/ --min-f1 companies=0.9
+    """
+    import json
+
+    from .config import load_settings
+    from .evaluate import failures, load_gold, parse_floors, print_scores, read_predictions, score_tables, scores_json
+    from .extraction import extract
+
+    try:
+        wanted = parse_floors(floors)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--min-f1") from None
+    if not Path(gold_dir).is_dir():
+        raise click.BadParameter(f"no such folder: {gold_dir}", param_hint="--gold")
+    gold = load_gold(gold_dir)
+    if not gold:
+        raise click.BadParameter(f"no gold .yaml files in {gold_dir}", param_hint="--gold")
+    if pred_dir:
+        frames = read_predictions(pred_dir)
+    else:
+        frames = dict(extract(paths or ("corpus",), settings=load_settings(config_path), warn=Reporter(quiet)).items())
+    scores = score_tables(frames, gold)
+    if fmt == "json":
+        click.echo(json.dumps(scores_json(scores, detail=detail), indent=2))
+    else:
+        print_scores(scores, detail=detail)
+    problems = failures(scores, wanted)
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if problems:
+        sys.exit(1)

@@ -1,0 +1,185 @@
+"""Writers: rich tables for a terminal; csv / tsv / json / jsonl / markdown for pipes and files.
+
+Files are written atomically (temporary file, then rename), so an interrupted run never
+leaves a half-written table behind.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+
+TEXT_FORMATS = ("csv", "tsv", "json", "jsonl", "markdown")
+FILE_FORMATS = (*TEXT_FORMATS, "parquet", "sqlite")
+FORMATS = ("table", *TEXT_FORMATS)
+EXTENSIONS = {"csv": "csv", "tsv": "tsv", "json": "json", "jsonl": "jsonl", "markdown": "md", "parquet": "parquet", "sqlite": "db"}
+# Spreadsheet programs run a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts with None for missing values (JSON-ready, deterministic)."""
+    out = []
+    for row in frame.itertuples(index=False):
+        out.append({col: _plain(value) for col, value in zip(frame.columns, row)})
+    return out
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix cells that a spreadsheet would run as formulas with a quote (--safe-csv)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if str(frame[column].dtype) == "string":
+            frame[column] = frame[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+            ).astype("string")
+    return frame
+
+
+def _format_number(value: float) -> str:
+    return str(_plain(value))
+
+
+def to_delimited(frame: pd.DataFrame, *, sep: str = ",", safe: bool = False) -> str:
+    if safe:
+        frame = neutralise(frame)
+    plain = frame.astype(object).map(lambda v: "" if _plain(v) is None else _plain(v))
+    return plain.to_csv(index=False, sep=sep, lineterminator="\n")
+
+
+def to_json(frames: Mapping[str, pd.DataFrame]) -> str:
+    data = {name: records(frame) for name, frame in frames.items()}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(frame: pd.DataFrame, *, table: str | None = None) -> str:
+    lines = []
+    for row in records(frame):
+        if table:
+            row = {"table": table, **row}
+        lines.append(json.dumps(row, ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    def cell(value) -> str:
+        value = _plain(value)
+        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join(" ---: " if _is_numeric(frame[c]) else " --- " for c in frame.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body]) + "\n"
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def render(frames: Mapping[str, pd.DataFrame], fmt: str, *, safe_csv: bool = False) -> str:
+    """Text of one or more tables in a text format (csv/tsv need exactly one table)."""
+    single = len(frames) == 1
+    if fmt in ("csv", "tsv"):
+        if not single:
+            raise ValueError("csv and tsv hold one table")
+        (frame,) = frames.values()
+        return to_delimited(frame, sep="," if fmt == "csv" else "\t", safe=safe_csv)
+    if fmt == "json":
+        if single:
+            (frame,) = frames.values()
+            return json.dumps(records(frame), ensure_ascii=False, indent=2) + "\n"
+        return to_json(frames)
+    if fmt == "jsonl":
+        return "".join(to_jsonl(f, table=None if single else n) for n, f in frames.items())
+    if fmt == "markdown":
+        if single:
+            (frame,) = frames.values()
+            return to_markdown(frame)
+        return "\n".join(f"## {name}\n\n{to_markdown(frame)}" for name, frame in frames.items())
+    raise ValueError(f"unknown format {fmt}")
+
+
+def print_rich(frames: Mapping[str, pd.DataFrame], *, console=None, max_width: int = 60) -> None:
+    """One rich panel per table, numbers right-aligned; NO_COLOR is honoured by rich itself."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    for name, frame in frames.items():
+        table = Table(title=f"{name} ({len(frame)} rows)", title_justify="left", show_lines=False)
+        for column in frame.columns:
+            numeric = _is_numeric(frame[column])
+            table.add_column(column, justify="right" if numeric else "left", overflow="fold", max_width=max_width)
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if _plain(v) is None else str(_plain(v)) for v in row))
+        console.print(table)
+
+
+# -- files -------------------------------------------------------------------------------
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call write(tmp) and rename tmp over path, so readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        os.replace(tmp_path, path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_tables(frames: Mapping[str, pd.DataFrame], out: Path, *, format: str = "csv", safe_csv: bool = False) -> list[Path]:
+    """Write each table to out/<table>.<ext> (sqlite: one out/chinatech.db); returns the paths."""
+    if format not in FILE_FORMATS:
+        raise ValueError(f"unknown format {format}")
+    out.mkdir(parents=True, exist_ok=True)
+    if format == "sqlite":
+        from .exports import write_sqlite
+
+        path = out / "chinatech.db"
+        atomic_write(path, lambda tmp: write_sqlite(frames, tmp))
+        return [path]
+    written = []
+    for name, frame in frames.items():
+        path = out / f"{name}.{EXTENSIONS[format]}"
+        if format == "parquet":
+            atomic_write(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
+        else:
+            write_text(path, render({name: frame}, format, safe_csv=safe_csv))
+        written.append(path)
+    return written
+
+
+def check_writable(out: Path) -> None:
+    """Fail before any work when out/ cannot be created or written."""
+    from .errors import ChinatechError
+
+    target = out
+    while not target.exists():
+        target = target.parent
+    if not target.is_dir() or not os.access(target, os.W_OK | os.X_OK):
+        raise ChinatechError(f"cannot write to {out}: {target} is not a writable folder")
