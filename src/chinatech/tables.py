@@ -85,8 +85,8 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     schema = SCHEMAS[name]
     frame = frame.reindex(columns=schema.names)
     for column, dtype in schema.columns:
-        if dtype == BOOL and frame[column].dtype == object:
-            frame[column] = frame[column].map(_to_bool)
+        if dtype == BOOL and not pd.api.types.is_bool_dtype(frame[column]):
+            frame[column] = frame[column].astype(object).map(_to_bool)
         if dtype == STR:
             frame[column] = frame[column].astype("string")
     return frame.astype(schema.dtypes)
@@ -95,4 +95,6 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _to_bool(value):
     if isinstance(value, str):
         return {"true": True, "false": False, "1": True, "0": False}.get(value.strip().lower())
-    return value
+    if value is None or value is pd.NA or value != value:
+        return None
+    return bool(value)
