@@ -139,6 +139,7 @@ def extract_cli(paths, config_path, quiet, strict, verbose, table, fmt, out, saf
     report = Reporter(quiet)
     tables = extract(paths or ("corpus",), settings=settings, tables=[table] if table else TABLE_NAMES, warn=report)
     frames = dict(tables.items())
+    _check_strict(report, strict)
     if out:
         for path in write_tables(frames, Path(out), format=fmt, safe_csv=safe_csv):
             if not quiet:
@@ -147,7 +148,8 @@ def extract_cli(paths, config_path, quiet, strict, verbose, table, fmt, out, saf
         print_rich(frames)
     else:
         click.echo(render(frames, fmt, safe_csv=safe_csv), nl=False)
-    _finish(report, strict)
+    if report.messages:
+        sys.exit(EXIT_SKIPPED)
 
 
 def _resolve_format(fmt: str | None, table: str | None, out: str | None) -> str:
@@ -163,12 +165,10 @@ def _resolve_format(fmt: str | None, table: str | None, out: str | None) -> str:
     return fmt
 
 
-def _finish(report: Reporter, strict: bool) -> None:
-    if report.messages:
-        if strict:
-            click.echo(f"Error: {len(report.messages)} input(s) skipped or degraded (--strict)", err=True)
-            sys.exit(2)
-        sys.exit(EXIT_SKIPPED)
+def _check_strict(report: Reporter, strict: bool) -> None:
+    """With --strict a warning is an error: stop before writing anything."""
+    if strict and report.messages:
+        raise ChinatechError(f"{len(report.messages)} warning(s) with --strict; nothing written")
 
 
 def main() -> None:

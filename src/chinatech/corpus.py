@@ -8,6 +8,7 @@ token has is an offset into the original text.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from collections import Counter
@@ -16,7 +17,7 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import yaml
 
@@ -86,22 +87,55 @@ def load_patterns(extra: tuple[str, ...] = ()) -> Patterns:
 
 # -- finding and decoding ---------------------------------------------------------------
 
-def iter_sources(paths: Iterable[str | Path]) -> Iterator[str | Path]:
-    """Expand folders into their .txt/.md files (sorted), keep files and '-' as given."""
+def iter_sources(paths: Iterable[str | Path], *, warn: Callable[[str], None] | None = None) -> Iterator[str | Path]:
+    """Expand folders into their .txt/.md files (sorted), keep files and '-' as given.
+
+    A path that cannot be used is named in a warning and skipped, so one bad argument does
+    not cost the rest of the run; without `warn` it raises InputError instead.
+    """
     for raw in paths:
         if str(raw) == STDIN:
             yield STDIN
             continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+        problem = _path_problem(Path(raw))
+        if problem:
+            _fail(f"{raw}: {problem}", warn)
+        elif Path(raw).is_dir():
+            found = _folder_files(Path(raw))
             if not found:
-                raise InputError(f"no .txt or .md files in folder {path}")
+                _fail(f"{raw}: no .txt or .md files in this folder", warn)
             yield from found
-        elif path.exists():
-            yield path
         else:
-            raise InputError(f"no such file or folder: {path}")
+            yield Path(raw)
+
+
+def _fail(message: str, warn: Callable[[str], None] | None) -> None:
+    if warn is None:
+        raise InputError(message)
+    warn(message + ", skipped")
+
+
+def _path_problem(path: Path) -> str:
+    try:
+        path.resolve(strict=True)
+    except FileNotFoundError:
+        return "no such file or folder"
+    except (OSError, RuntimeError) as exc:
+        # ELOOP (3.13+) or RuntimeError (older Pythons): a symlink that points back at itself.
+        return "symlink loop" if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40 else str(exc)
+    return ""
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Files below a folder; symlinked folders are not followed, so a link loop cannot recurse."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in files:
+            path = Path(root) / name
+            if path.suffix.lower() in SUFFIXES:
+                found.append(path)
+    return sorted(found)
 
 
 def read_source(source: str | Path, *, stdin=None) -> RawText:
@@ -118,7 +152,7 @@ def decode(data: bytes, *, doc_id: str, source: str) -> RawText:
     """Decode bytes as UTF-8 (BOM dropped), else as the detected encoding with a warning."""
     warnings: list[str] = []
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16") if data.startswith(UTF16_BOMS) else data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text, encoding = _decode_fallback(data)
         warnings.append(f"{source}: not UTF-8, decoded as {encoding}")
@@ -144,9 +178,12 @@ def _decode_fallback(data: bytes) -> tuple[str, str]:
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def is_binary(data: bytes) -> bool:
-    """A NUL byte in the first block marks a file that is not text."""
-    return b"\x00" in data[:8192]
+    """A NUL byte in the first block marks a file that is not text (UTF-16 with a BOM aside)."""
+    return not data.startswith(UTF16_BOMS) and b"\x00" in data[:8192]
 
 
 # -- cleaning ----------------------------------------------------------------------------
@@ -300,9 +337,9 @@ def load_articles(
     so that memory stays flat however large the corpus is.
     """
     warn = warn or (lambda message: None)
-    sources = list(iter_sources(paths))
+    sources = list(iter_sources(paths, warn=warn))
     if not sources:
-        raise InputError("no input files")
+        raise InputError("no input files to read")
     cached: dict[str, RawText] = {}
     texts = (_read_or_warn(s, warn, cached, stdin, first_pass=True) for s in sources)
     repeated = repeated_lines(r.text for r in texts if r is not None) if len(sources) > 1 else frozenset()
@@ -316,10 +353,13 @@ def load_articles(
             warn(message)
         raw = _unique_id(raw, seen)
         yield clean(raw, repeated=repeated, patterns=patterns)
+    if not seen:
+        raise InputError("no readable input: every file was skipped")
 
 
 def _read_or_warn(source, warn, cached, stdin, *, first_pass: bool) -> RawText | None:
     key = str(source)
+    name = "stdin" if source == STDIN else key
     try:
         if source == STDIN:
             raw = cached.get(key) or read_source(source, stdin=stdin)
@@ -333,11 +373,11 @@ def _read_or_warn(source, warn, cached, stdin, *, first_pass: bool) -> RawText |
             raw = decode(data, doc_id=Path(source).stem, source=key)
     except OSError as exc:
         if not first_pass:
-            warn(f"{source}: cannot read ({exc.strerror or exc}), skipped")
+            warn(f"{name}: cannot read ({exc.strerror or exc}), skipped")
         return None
     if not raw.text.strip():
         if not first_pass:
-            warn(f"{source}: empty, skipped")
+            warn(f"{name}: empty, skipped")
         return None
     return raw
 

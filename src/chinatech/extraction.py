@@ -45,22 +45,22 @@ class Tables:
         return write_tables(self.frames, Path(path), format=format, safe_csv=safe_csv)
 
 
-def document_row(article: Article, doc: Doc) -> dict:
+def document_row(article: Article, docs: list[Doc]) -> dict:
     from .components.common import sentences
 
     return {
         "doc_id": article.doc_id, "title": article.title, "author": article.author, "date": article.date,
-        "words": sum(1 for t in doc if not (t.is_space or t.is_punct)), "sentences": len(sentences(doc)),
+        "words": sum(1 for doc in docs for t in doc if not (t.is_space or t.is_punct)),
+        "sentences": sum(len(sentences(doc)) for doc in docs),
         "boilerplate_lines": article.boilerplate_lines, "source": article.source,
     }
 
 
-def doc_rows(article: Article, doc: Doc) -> dict[str, list[dict]]:
-    """Every table's rows for one parsed article."""
+def piece_rows(doc: Doc) -> dict[str, list[dict]]:
+    """Every table's rows (documents aside) for one parsed doc."""
     from .components import claims, entities, metrics, trends
 
     return {
-        "documents": [document_row(article, doc)],
         "companies": entities.company_rows(doc),
         "products": entities.product_rows(doc),
         "people": entities.people_rows(doc),
@@ -68,6 +68,63 @@ def doc_rows(article: Article, doc: Doc) -> dict[str, list[dict]]:
         "trends": trends.trend_rows(doc),
         "claims": claims.claim_rows(doc),
     }
+
+
+def doc_rows(article: Article, docs: list[Doc]) -> dict[str, list[dict]]:
+    """Every table's rows for one article, however many pieces it was parsed in."""
+    from .components.common import sentences
+
+    rows = {"documents": [document_row(article, docs)]}
+    if len(docs) == 1:
+        return {**rows, **piece_rows(docs[0])}
+    merged: dict[str, list[dict]] = {}
+    sentences_before = 0
+    for doc in docs:
+        offset = doc._.ct_meta.get("offset", 0)
+        for table, table_rows in piece_rows(doc).items():
+            merged.setdefault(table, []).extend(shift(r, offset, sentences_before) for r in table_rows)
+        sentences_before += len(sentences(doc))
+    return {**rows, **{table: merge_mentions(table, table_rows) for table, table_rows in merged.items()}}
+
+
+OFFSET_COLUMNS = ("start_char", "end_char", "first_char")
+SENTENCE_COLUMNS = ("sentence_id", "first_sentence_id")
+# Tables with one row per name per document: pieces of one article add up.
+NAME_KEYS = {"companies": "company", "products": "product", "people": "person", "trends": "trend"}
+
+
+def shift(row: dict, offset: int, sentences_before: int) -> dict:
+    """Move a piece's offsets and sentence numbers to the whole article's."""
+    row = dict(row)
+    for column in OFFSET_COLUMNS:
+        if isinstance(row.get(column), int) and row[column] >= 0:
+            row[column] += offset
+    for column in SENTENCE_COLUMNS:
+        if isinstance(row.get(column), int):
+            row[column] += sentences_before
+    return row
+
+
+def merge_mentions(table: str, rows: list[dict]) -> list[dict]:
+    """One row per name: mentions summed, surface forms joined, the first position kept."""
+    key = NAME_KEYS.get(table)
+    if key is None:
+        return rows
+    merged: dict[str, dict] = {}
+    for row in rows:
+        seen = merged.get(row[key])
+        if seen is None:
+            merged[row[key]] = dict(row)
+            continue
+        seen["mentions"] = (seen.get("mentions") or 0) + (row.get("mentions") or 0)
+        for column in ("aliases", "terms"):
+            if column in row:
+                forms = [f for f in f"{seen.get(column) or ''};{row.get(column) or ''}".split(";") if f]
+                seen[column] = ";".join(dict.fromkeys(forms))
+        for column, value in row.items():
+            if seen.get(column) in (None, "") and value not in (None, ""):
+                seen[column] = value
+    return list(merged.values())
 
 
 def iter_rows(
@@ -78,8 +135,8 @@ def iter_rows(
 
     articles = load_articles(paths, boilerplate=settings.boilerplate, warn=warn, stdin=stdin)
     nlp = build_nlp(settings)
-    for article, doc in process(nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process):
-        yield doc_rows(article, doc)
+    for article, docs in process(nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process):
+        yield doc_rows(article, docs)
 
 
 def extract(

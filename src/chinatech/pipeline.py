@@ -52,16 +52,58 @@ def build_nlp(settings: Settings) -> Language:
     return nlp
 
 
-def make_doc(nlp: Language, article: Article) -> Doc:
-    """Tokenise the article's body (boilerplate blanked, offsets kept) and attach its metadata."""
-    doc = nlp.make_doc(article.nlp_text)
-    doc._.ct_meta = {"doc_id": article.doc_id, "title": article.title, "author": article.author, "date": article.date}
+# Long texts are parsed in pieces: spaCy refuses texts over nlp.max_length, and the parser's
+# memory grows with a doc's length, so pieces of this size keep memory flat.
+CHUNK_CHARS = 100_000
+
+
+def make_doc(nlp: Language, article: Article, *, offset: int = 0, text: str | None = None) -> Doc:
+    """Tokenise the article's body (boilerplate blanked, offsets kept) and attach its metadata.
+
+    For a piece of a long article, `text` is the piece and `offset` where it starts.
+    """
+    doc = nlp.make_doc(article.nlp_text if text is None else text)
+    doc._.ct_meta = {"doc_id": article.doc_id, "title": article.title, "author": article.author,
+                     "date": article.date, "offset": offset}
     return doc
+
+
+def chunks(text: str, limit: int) -> list[tuple[int, int]]:
+    """Split text into (start, end) pieces of at most `limit` chars, at paragraph breaks when possible."""
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut <= 0:
+            cut = max(window.rfind(". "), window.rfind(" "))
+        cut = cut + 1 if cut > 0 else limit
+        pieces.append((start, start + cut))
+        start += cut
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def _docs(nlp: Language, articles: Iterable[Article]) -> Iterator[tuple[Doc, tuple[Article, int, int]]]:
+    limit = min(nlp.max_length, CHUNK_CHARS)
+    for article in articles:
+        text = article.nlp_text
+        if len(text) <= limit:
+            yield make_doc(nlp, article), (article, 0, 1)
+            continue
+        pieces = chunks(text, limit)
+        for number, (start, end) in enumerate(pieces):
+            yield make_doc(nlp, article, offset=start, text=text[start:end]), (article, number, len(pieces))
 
 
 def process(
     nlp: Language, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
-) -> Iterator[tuple[Article, Doc]]:
-    """Stream (article, parsed doc) pairs through nlp.pipe, in input order."""
-    pairs = ((make_doc(nlp, a), a) for a in articles)
-    yield from ((article, doc) for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process))
+) -> Iterator[tuple[Article, list[Doc]]]:
+    """Stream (article, parsed docs) through nlp.pipe in input order: one doc per article,
+    or its pieces in order when it is longer than CHUNK_CHARS."""
+    pieces: list[Doc] = []
+    stream = nlp.pipe(_docs(nlp, articles), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    for doc, (article, number, total) in stream:
+        pieces.append(doc)
+        if number == total - 1:
+            yield article, pieces
+            pieces = []
