@@ -37,6 +37,7 @@ def common_options(command):
         click.option("-q", "--quiet", is_flag=True, help="No warnings or progress on stderr."),
         click.option("--strict", is_flag=True, help="Treat any skipped input as an error (exit 2)."),
         click.option("--verbose", is_flag=True, help="Show tracebacks for unexpected errors."),
+        click.option("--no-cache", is_flag=True, help="Parse everything again; do not read or write the parse cache."),
     ]
     return functools.reduce(lambda f, d: d(f), reversed(decorators), command)
 
@@ -114,7 +115,7 @@ def cli() -> None:
 @common_options
 @output_options
 @handle_errors
-def extract_cli(paths, config_path, quiet, strict, verbose, table, fmt, out, safe_csv) -> None:
+def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt, out, safe_csv) -> None:
     """Extract companies, products, people, metrics, trends and claims.
 
     PATHS are files, folders (their .txt and .md files) or - for standard input;
@@ -128,12 +129,11 @@ def extract_cli(paths, config_path, quiet, strict, verbose, table, fmt, out, saf
       chinatech extract articles/ --out out/ --format parquet
       cat article.txt | chinatech extract - --table claims
     """
-    from .config import load_settings
     from .extraction import extract
     from .output import check_writable, print_rich, render, write_tables
 
     fmt = _resolve_format(fmt, table, out)
-    settings = load_settings(config_path)
+    settings = _settings(config_path, no_cache)
     if out:
         check_writable(Path(out))
     report = Reporter(quiet)
@@ -150,6 +150,15 @@ def extract_cli(paths, config_path, quiet, strict, verbose, table, fmt, out, saf
         click.echo(render(frames, fmt, safe_csv=safe_csv), nl=False)
     if report.messages:
         sys.exit(EXIT_SKIPPED)
+
+
+def _settings(config_path: str | None, no_cache: bool):
+    from dataclasses import replace
+
+    from .config import load_settings
+
+    settings = load_settings(config_path)
+    return replace(settings, cache=False) if no_cache else settings
 
 
 def _resolve_format(fmt: str | None, table: str | None, out: str | None) -> str:
@@ -186,7 +195,7 @@ def main() -> None:
 @click.option("--min-f1", "floors", multiple=True, metavar="TABLE=X",
               help="Exit 1 when TABLE's F1 is below X (repeatable), for CI.")
 @handle_errors
-def eval_cli(paths, config_path, quiet, strict, verbose, gold_dir, pred_dir, detail, fmt, floors) -> None:
+def eval_cli(paths, config_path, quiet, strict, verbose, no_cache, gold_dir, pred_dir, detail, fmt, floors) -> None:
     """Score extraction against gold annotations: precision, recall and F1 per table.
 
     \b
@@ -198,7 +207,6 @@ def eval_cli(paths, config_path, quiet, strict, verbose, gold_dir, pred_dir, det
     """
     import json
 
-    from .config import load_settings
     from .evaluate import failures, load_gold, parse_floors, print_scores, read_predictions, score_tables, scores_json
     from .extraction import extract
 
@@ -214,7 +222,7 @@ def eval_cli(paths, config_path, quiet, strict, verbose, gold_dir, pred_dir, det
     if pred_dir:
         frames = read_predictions(pred_dir)
     else:
-        frames = dict(extract(paths or ("corpus",), settings=load_settings(config_path), warn=Reporter(quiet)).items())
+        frames = dict(extract(paths or ("corpus",), settings=_settings(config_path, no_cache), warn=Reporter(quiet)).items())
     scores = score_tables(frames, gold)
     if fmt == "json":
         click.echo(json.dumps(scores_json(scores, detail=detail), indent=2))

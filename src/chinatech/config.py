@@ -21,6 +21,8 @@ class Settings:
     model: str = DEFAULT_MODEL
     batch_size: int = 16
     n_process: int = 1
+    cache: bool = True
+    cache_dir: str = ""
     companies: tuple[dict, ...] = ()
     products: tuple[dict, ...] = ()
     trends: tuple[dict, ...] = ()
@@ -33,6 +35,8 @@ _SCHEMA: dict[str, tuple[type, type | None]] = {
     "model": (str, None),
     "batch_size": (int, None),
     "n_process": (int, None),
+    "cache": (bool, None),
+    "cache_dir": (str, None),
     "companies": (list, dict),
     "products": (list, dict),
     "trends": (list, dict),

@@ -135,8 +135,21 @@ def iter_rows(
 
     articles = load_articles(paths, boilerplate=settings.boilerplate, warn=warn, stdin=stdin)
     nlp = build_nlp(settings)
-    for article, docs in process(nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process):
+    cache = make_cache(nlp, settings)
+    stream = process(nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process, cache=cache)
+    for article, docs in stream:
         yield doc_rows(article, docs)
+
+
+def make_cache(nlp, settings: Settings):
+    """The parse cache the settings ask for, or None."""
+    if not settings.cache:
+        return None
+    from .cache import ParseCache, default_dir
+
+    folder = Path(settings.cache_dir).expanduser() if settings.cache_dir else default_dir()
+    knowledge = repr((settings.companies, settings.products, settings.trends))
+    return ParseCache(folder, nlp, knowledge)
 
 
 def extract(

@@ -27,7 +27,9 @@ class Entry:
 def read_data(name: str) -> dict:
     """Parse one YAML file from the package's data folder."""
     text = resources.files("chinatech.data").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    # libyaml's loader parses the gazetteers about ten times faster than the pure-Python one.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader) or {}
 
 
 def _entry(item: dict, kind: str) -> Entry:

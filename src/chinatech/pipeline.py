@@ -6,12 +6,15 @@ live in chinatech.components, one module per extractor.
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .cache import ParseCache
 from .config import Settings
 from .corpus import Article
 from .errors import ModelNotFound, model_install_hint
@@ -83,27 +86,68 @@ def chunks(text: str, limit: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _docs(nlp: Language, articles: Iterable[Article]) -> Iterator[tuple[Doc, tuple[Article, int, int]]]:
+@dataclass(frozen=True)
+class Piece:
+    """One doc's worth of an article: the whole body, or one piece of a long one."""
+
+    article: Article
+    number: int
+    total: int
+    offset: int
+    text: str
+    key: str = ""
+    cached: bool = False
+
+    @property
+    def meta(self) -> dict:
+        a = self.article
+        return {"doc_id": a.doc_id, "title": a.title, "author": a.author, "date": a.date, "offset": self.offset}
+
+
+def _pieces(nlp: Language, articles: Iterable[Article], cache: ParseCache | None) -> Iterator[Piece]:
     limit = min(nlp.max_length, CHUNK_CHARS)
     for article in articles:
         text = article.nlp_text
-        if len(text) <= limit:
-            yield make_doc(nlp, article), (article, 0, 1)
-            continue
-        pieces = chunks(text, limit)
-        for number, (start, end) in enumerate(pieces):
-            yield make_doc(nlp, article, offset=start, text=text[start:end]), (article, number, len(pieces))
+        spans = [(0, len(text))] if len(text) <= limit else chunks(text, limit)
+        for number, (start, end) in enumerate(spans):
+            piece = Piece(article, number, len(spans), start, text[start:end])
+            if cache is not None:
+                key = cache.key(piece.text, piece.meta)
+                piece = replace(piece, key=key, cached=cache.has(key))
+            yield piece
+
+
+def _make(nlp: Language, piece: Piece) -> Doc:
+    return make_doc(nlp, piece.article, offset=piece.offset, text=piece.text)
 
 
 def process(
-    nlp: Language, articles: Iterable[Article], *, batch_size: int = 16, n_process: int = 1
+    nlp: Language,
+    articles: Iterable[Article],
+    *,
+    batch_size: int = 16,
+    n_process: int = 1,
+    cache: ParseCache | None = None,
 ) -> Iterator[tuple[Article, list[Doc]]]:
-    """Stream (article, parsed docs) through nlp.pipe in input order: one doc per article,
-    or its pieces in order when it is longer than CHUNK_CHARS."""
-    pieces: list[Doc] = []
-    stream = nlp.pipe(_docs(nlp, articles), as_tuples=True, batch_size=batch_size, n_process=n_process)
-    for doc, (article, number, total) in stream:
-        pieces.append(doc)
-        if number == total - 1:
-            yield article, pieces
-            pieces = []
+    """Stream (article, parsed docs) in input order: one doc per article, or its pieces in
+    order when it is longer than CHUNK_CHARS. Cached docs are loaded instead of parsed."""
+    feed, order = itertools.tee(_pieces(nlp, articles, cache))
+    to_parse = ((_make(nlp, p), p) for p in feed if not p.cached)
+    parsed = nlp.pipe(to_parse, as_tuples=True, batch_size=batch_size, n_process=n_process)
+    docs: list[Doc] = []
+    for piece in order:
+        doc = _cached_doc(nlp, piece, cache) if piece.cached else next(parsed)[0]
+        if cache is not None and not piece.cached:
+            cache.save(piece.key, doc)
+        docs.append(doc)
+        if piece.number == piece.total - 1:
+            yield piece.article, docs
+            docs = []
+
+
+def _cached_doc(nlp: Language, piece: Piece, cache: ParseCache) -> Doc:
+    doc = cache.load(piece.key)
+    if doc is None:  # unreadable entry: parse again and replace it
+        doc = nlp(_make(nlp, piece))
+        cache.save(piece.key, doc)
+    return doc

@@ -52,7 +52,7 @@ class Entities:
         for entry in [*companies, *products]:
             key = f"{entry.kind}|{entry.name}"
             self.entries[key] = entry
-            patterns = [nlp.make_doc(f) for f in entry.forms]
+            patterns = list(nlp.tokenizer.pipe(entry.forms))
             self.exact.add(key, patterns)
             # Common-word names (Apple, Line) only count in their own casing.
             if not entry.ambiguous:

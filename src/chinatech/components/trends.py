@@ -31,14 +31,14 @@ class Trends:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        lemmatize = "lemmatizer" in nlp.pipe_names
+        words: list[tuple[str, str]] = []
         for entry in self.entries.values():
-            acronyms = [f for f in entry.forms if is_acronym(f)]
-            words = [f for f in entry.forms if not is_acronym(f)]
-            self.exact.add(entry.name, [nlp.make_doc(f) for f in acronyms])
-            self.lower.add(entry.name, [nlp.make_doc(f.lower()) for f in words])
-            if lemmatize:
-                self.lemma.add(entry.name, list(_lemmatized(nlp, words)))
+            self.exact.add(entry.name, [nlp.make_doc(f) for f in entry.forms if is_acronym(f)])
+            words += [(entry.name, f.lower()) for f in entry.forms if not is_acronym(f)]
+        for (name, _), pattern in zip(words, nlp.tokenizer.pipe(f for _, f in words)):
+            self.lower.add(name, [pattern])
+        for (name, _), pattern in zip(words, nlp.tokenizer.pipe(f for _, f in words)):
+            self.lemma.add(name, [_as_lemmas(pattern)])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -50,11 +50,15 @@ class Trends:
         return doc
 
 
-def _lemmatized(nlp: Language, forms: list[str]):
-    """Run patterns through the tagger and lemmatizer only, so "super apps" meets "super app"."""
-    wanted = {"tok2vec", "tagger", "attribute_ruler", "lemmatizer"}
-    with nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in wanted]):
-        yield from nlp.pipe(f.lower() for f in forms)
+def _as_lemmas(pattern: Doc) -> Doc:
+    """Taxonomy forms are written in base form, so each token's lower case is its lemma.
+
+    Setting lemmas by hand instead of running the tagger over thousands of forms keeps start-up
+    fast; the text side is lemmatised by the pipeline, so "super apps" meets "super app".
+    """
+    for token in pattern:
+        token.lemma_ = token.lower_
+    return pattern
 
 
 def trend_rows(doc: Doc) -> list[dict]:

@@ -1,0 +1,92 @@
+"""A parse cache: processed Docs stored with DocBin, keyed by text, model and extractor config.
+
+Re-running on an unchanged corpus then skips the parser. Each entry is its own file written
+atomically (temporary file + rename), so concurrent runs never see half an entry, and an
+entry that does not load (corrupt, truncated, from another spaCy) is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from . import __version__
+
+
+def default_dir() -> Path:
+    """CHINATECH_CACHE_DIR, else the platform's user cache folder."""
+    if os.environ.get("CHINATECH_CACHE_DIR"):
+        return Path(os.environ["CHINATECH_CACHE_DIR"])
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "chinatech"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of chinatech's components and data files: any change to them invalidates the cache."""
+    digest = hashlib.sha256(__version__.encode())
+    for package in ("chinatech.components", "chinatech.data"):
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".yaml")):
+                digest.update(entry.name.encode())
+                digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+class ParseCache:
+    """Docs on disk under `folder`, one file per key."""
+
+    def __init__(self, folder: Path, nlp: Language, settings_key: str) -> None:
+        self.folder = folder
+        self.vocab = nlp.vocab
+        meta = nlp.meta
+        model = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}|{','.join(nlp.pipe_names)}"
+        self.prefix = hashlib.sha256(f"{model}|{code_fingerprint()}|{settings_key}".encode()).hexdigest()
+
+    def key(self, text: str, meta: dict) -> str:
+        payload = f"{self.prefix}|{sorted(meta.items())}|{text}"
+        return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.spacy"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def load(self, key: str) -> Doc | None:
+        """The cached Doc, or None when the entry is missing or unreadable."""
+        try:
+            data = self.path(key).read_bytes()
+            docs = list(DocBin(store_user_data=True).from_bytes(data).get_docs(self.vocab))
+            return docs[0] if len(docs) == 1 else None
+        except Exception:  # noqa: BLE001 - any broken entry is just a miss, rebuilt by the caller
+            return None
+
+    def save(self, key: str, doc: Doc) -> None:
+        """Store a Doc; failures to write (read-only disk, full disk) only cost the cache."""
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = DocBin(store_user_data=True, docs=[doc]).to_bytes()
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".spacy")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                os.unlink(tmp)  # type: ignore[possibly-undefined]
+            except (OSError, NameError):
+                pass
