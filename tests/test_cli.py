@@ -68,10 +68,11 @@ def test_stdin(tmp_path):
     assert json.loads(result.output)[0]["doc_id"] == "stdin"
 
 
-def test_missing_path_is_one_line_error():
+def test_missing_path_is_named_and_exits_2_when_nothing_is_left():
     result = CliRunner().invoke(cli, ["extract", "no/such/dir", "--table", "documents"])
     assert result.exit_code == 2
-    assert result.output.strip() == "Error: no such file or folder: no/such/dir"
+    assert result.stderr.splitlines() == ["warning: no/such/dir: no such file or folder, skipped", "Error: no input files to read"]
+    assert result.stdout == ""
 
 
 def test_bad_config_is_one_line_error(tmp_path):
