@@ -6,6 +6,7 @@ Heavy libraries (spaCy, pandas) are imported inside commands so `--help` is inst
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import signal
 import sys
@@ -114,8 +115,12 @@ def cli() -> None:
 @cli.command("extract")
 @common_options
 @output_options
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this machine's processes; dask: partition the files over a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --engine dask: the scheduler to use (default: a local cluster).")
 @handle_errors
-def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt, out, safe_csv) -> None:
+def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt, out, safe_csv, engine, scheduler) -> None:
     """Extract companies, products, people, metrics, trends and claims.
 
     PATHS are files, folders (their .txt and .md files) or - for standard input;
@@ -128,6 +133,7 @@ def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt
       chinatech extract --format json | jq '.metrics[0]'
       chinatech extract articles/ --out out/ --format parquet
       cat article.txt | chinatech extract - --table claims
+      chinatech extract archive/ --engine dask --out out/ --format parquet
     """
     from .extraction import extract
     from .output import check_writable, print_rich, render, write_tables
@@ -137,7 +143,10 @@ def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt
     if out:
         check_writable(Path(out))
     report = Reporter(quiet)
-    tables = extract(paths or ("corpus",), settings=settings, tables=[table] if table else TABLE_NAMES, warn=report)
+    paths = paths or ("corpus",)
+    with progress_bar(paths, quiet) as advance:
+        tables = extract(paths, settings=settings, tables=[table] if table else TABLE_NAMES, warn=report,
+                         progress=advance, engine=engine, scheduler=scheduler)
     frames = dict(tables.items())
     _check_strict(report, strict)
     if out:
@@ -150,6 +159,33 @@ def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt
         click.echo(render(frames, fmt, safe_csv=safe_csv), nl=False)
     if report.messages:
         sys.exit(EXIT_SKIPPED)
+
+
+# A bar for a handful of articles is noise; past this many, people want to see progress.
+PROGRESS_MIN_FILES = 10
+
+
+@contextlib.contextmanager
+def progress_bar(paths, quiet: bool):
+    """A rich progress bar on stderr, only on a terminal, not with --quiet, not for a few files."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from .corpus import iter_sources
+
+    try:
+        total = sum(1 for _ in iter_sources(paths, warn=lambda message: None))
+    except ChinatechError:
+        total = 0
+    if total < PROGRESS_MIN_FILES:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("extracting", total=total)
+        yield lambda doc_id: bar.advance(task)
 
 
 def _settings(config_path: str | None, no_cache: bool):

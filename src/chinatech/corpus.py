@@ -329,7 +329,12 @@ def parse_date(text: str) -> str:
 # -- the corpus --------------------------------------------------------------------------
 
 def load_articles(
-    paths: Iterable[str | Path], *, boilerplate: tuple[str, ...] = (), warn=None, stdin=None
+    paths: Iterable[str | Path],
+    *,
+    boilerplate: tuple[str, ...] = (),
+    warn=None,
+    stdin=None,
+    repeated: frozenset[str] | None = None,
 ) -> Iterator[Article]:
     """Yield cleaned Articles for every input, warning (not failing) on unreadable files.
 
@@ -341,8 +346,8 @@ def load_articles(
     if not sources:
         raise InputError("no input files to read")
     cached: dict[str, RawText] = {}
-    texts = (_read_or_warn(s, warn, cached, stdin, first_pass=True) for s in sources)
-    repeated = repeated_lines(r.text for r in texts if r is not None) if len(sources) > 1 else frozenset()
+    if repeated is None:
+        repeated = corpus_repeated_lines(sources, cached=cached, stdin=stdin)
     patterns = load_patterns(tuple(boilerplate))
     seen: Counter[str] = Counter()
     for source in sources:
@@ -355,6 +360,15 @@ def load_articles(
         yield clean(raw, repeated=repeated, patterns=patterns)
     if not seen:
         raise InputError("no readable input: every file was skipped")
+
+
+def corpus_repeated_lines(sources: list, *, cached: dict | None = None, stdin=None) -> frozenset[str]:
+    """Lines that stand in two or more of the readable sources (a first, silent pass)."""
+    if len(sources) < 2:
+        return frozenset()
+    cached = {} if cached is None else cached
+    texts = (_read_or_warn(s, lambda m: None, cached, stdin, first_pass=True) for s in sources)
+    return repeated_lines(r.text for r in texts if r is not None)
 
 
 def _read_or_warn(source, warn, cached, stdin, *, first_pass: bool) -> RawText | None:

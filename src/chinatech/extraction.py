@@ -128,13 +128,23 @@ def merge_mentions(table: str, rows: list[dict]) -> list[dict]:
 
 
 def iter_rows(
-    paths: Iterable[str | Path], *, settings: Settings, warn: Warn | None = None, stdin=None
+    paths: Iterable[str | Path],
+    *,
+    settings: Settings,
+    warn: Warn | None = None,
+    stdin=None,
+    repeated: frozenset[str] | None = None,
+    nlp=None,
 ) -> Iterator[dict[str, list[dict]]]:
-    """Stream each article's rows as it is parsed, so memory stays flat over a corpus."""
+    """Stream each article's rows as it is parsed, so memory stays flat over a corpus.
+
+    `repeated` (boilerplate lines found across a whole corpus) and a built `nlp` can be
+    passed in by an engine that runs this over parts of a corpus.
+    """
     from .pipeline import build_nlp, process
 
-    articles = load_articles(paths, boilerplate=settings.boilerplate, warn=warn, stdin=stdin)
-    nlp = build_nlp(settings)
+    articles = load_articles(paths, boilerplate=settings.boilerplate, warn=warn, stdin=stdin, repeated=repeated)
+    nlp = nlp or build_nlp(settings)
     cache = make_cache(nlp, settings)
     stream = process(nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process, cache=cache)
     for article, docs in stream:
@@ -160,8 +170,15 @@ def extract(
     tables: Iterable[str] = TABLES,
     warn: Warn | None = None,
     stdin=None,
+    progress: Callable[[str], None] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Tables:
-    """Extract every table from the articles at `paths` (files, folders or '-')."""
+    """Extract every table from the articles at `paths` (files, folders or '-').
+
+    `progress` is called with each doc_id as its article is done; `engine="dask"` spreads
+    the files over a Dask cluster (`scheduler` address, or a local cluster).
+    """
     settings = settings or load_settings(config)
     wanted = [t for t in TABLES if t in set(tables)]
     collected: dict[str, list[dict]] = {name: [] for name in wanted}
@@ -172,9 +189,17 @@ def extract(
         if warn:
             warn(message)
 
-    for rows in iter_rows(paths, settings=settings, warn=note, stdin=stdin):
+    if engine == "dask":
+        from .distributed import dask_rows
+
+        stream = dask_rows(paths, settings=settings, warn=note, scheduler=scheduler)
+    else:
+        stream = iter_rows(paths, settings=settings, warn=note, stdin=stdin)
+    for rows in stream:
         for name in wanted:
             collected[name].extend(rows[name])
+        if progress:
+            progress(rows["documents"][0]["doc_id"])
     return Tables({name: to_frame(name, collected[name]) for name in wanted}, warnings=messages)
 
 

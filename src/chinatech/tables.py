@@ -72,6 +72,10 @@ def to_frame(name: str, rows: Iterable[Mapping]) -> pd.DataFrame:
     schema = SCHEMAS[name]
     frame = pd.DataFrame.from_records(list(rows), columns=schema.names)
     frame = frame.astype(schema.dtypes)
+    # An empty cell is missing, in every format alike (CSV cannot tell "" from null).
+    for column, dtype in schema.columns:
+        if dtype == STR:
+            frame[column] = frame[column].mask(frame[column] == "")
     frame = frame.sort_values(list(schema.key), kind="stable", na_position="first", ignore_index=True)
     return frame
 
