@@ -116,19 +116,41 @@ def render(frames: Mapping[str, pd.DataFrame], fmt: str, *, safe_csv: bool = Fal
     raise ValueError(f"unknown format {fmt}")
 
 
+# Columns that hold prose wrap; everything else (ids, numbers, codes) stays on one line.
+WRAPPING = {"title", "text", "aliases", "terms", "measure", "subject", "object", "source", "organization", "role"}
+
+
+def _cell(value, quantity: bool) -> str:
+    """Quantities (float columns) get thousands separators; ids and offsets stay plain."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if quantity and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+    return str(value)
+
+
 def print_rich(frames: Mapping[str, pd.DataFrame], *, console=None, max_width: int = 60) -> None:
-    """One rich panel per table, numbers right-aligned; NO_COLOR is honoured by rich itself."""
+    """One rich table per table, numbers right-aligned with separators; NO_COLOR is honoured
+    by rich itself. Columns empty in every row are left out of the view and named below it."""
     from rich.console import Console
     from rich.table import Table
 
     console = console or Console()
     for name, frame in frames.items():
-        table = Table(title=f"{name} ({len(frame)} rows)", title_justify="left", show_lines=False)
-        for column in frame.columns:
-            numeric = _is_numeric(frame[column])
-            table.add_column(column, justify="right" if numeric else "left", overflow="fold", max_width=max_width)
-        for row in frame.itertuples(index=False):
-            table.add_row(*("" if _plain(v) is None else str(_plain(v)) for v in row))
+        shown = [c for c in frame.columns if frame[c].notna().any()] or list(frame.columns)
+        hidden = [c for c in frame.columns if c not in shown]
+        caption = f"empty columns not shown: {', '.join(hidden)}" if hidden else None
+        table = Table(title=f"{name} ({len(frame)} rows)", title_justify="left", caption=caption, caption_justify="left")
+        numeric = {c: _is_numeric(frame[c]) for c in shown}
+        for column in shown:
+            wraps = column in WRAPPING
+            table.add_column(column, justify="right" if numeric[column] else "left", no_wrap=not wraps,
+                             overflow="fold" if wraps else "ellipsis", max_width=max_width if wraps else None,
+                             ratio=3 if column in ("text", "title") else (1 if wraps else None))
+        quantity = {c: pd.api.types.is_float_dtype(frame[c]) for c in shown}
+        for row in frame[shown].itertuples(index=False):
+            table.add_row(*(_cell(v, quantity[c]) for c, v in zip(shown, row)))
         console.print(table)
 
 
