@@ -13,7 +13,9 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import sys
 import time
+from pathlib import Path
 
 
 def timed(args: list[str]) -> float:
@@ -26,7 +28,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    exe = shutil.which("chinatech") or "chinatech"
+    beside = Path(sys.executable).with_name("chinatech")
+    exe = str(beside) if beside.exists() else shutil.which("chinatech") or "chinatech"
     with tempfile.TemporaryDirectory() as out:
         extract = [timed([exe, "extract", "corpus", "--out", out, "--format", "csv", "-q"]) for _ in range(args.runs)]
     helps = [timed([exe, "--help"]) for _ in range(args.runs)]

@@ -77,7 +77,8 @@ def run_child(kind: str, *args) -> dict:
 
 
 def cold_start(runs: int = 5) -> float:
-    exe = shutil.which("chinatech") or "chinatech"
+    beside = Path(sys.executable).with_name("chinatech")
+    exe = str(beside) if beside.exists() else shutil.which("chinatech") or "chinatech"
     times = []
     for _ in range(runs):
         start = time.perf_counter()
