@@ -269,3 +269,42 @@ def eval_cli(paths, config_path, quiet, strict, verbose, no_cache, gold_dir, pre
         click.echo(f"Error: {problem}", err=True)
     if problems:
         sys.exit(1)
+
+
+@cli.command("report")
+@common_options
+@click.option("--out", "out", type=click.Path(file_okay=False), default="report", show_default=True,
+              help="Folder for report.html and report.md.")
+@click.option("--format", "-f", "formats", default="html,md", show_default=True,
+              help="Comma-separated: html, md.")
+@handle_errors
+def report_cli(paths, config_path, quiet, strict, verbose, no_cache, out, formats) -> None:
+    """Write a batch report: overview, per-article digests, corpus tables and charts.
+
+    The HTML report is one self-contained file that works offline; the Markdown one
+    renders on GitHub.
+
+    \b
+    Examples:
+      chinatech report --out report/              # report.html and report.md for corpus/
+      chinatech report news/ --out weekly/ --format html
+    """
+    from .extraction import extract
+    from .output import check_writable
+    from .report import write_report
+
+    wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = sorted(set(wanted) - {"html", "md"})
+    if unknown or not wanted:
+        raise click.BadParameter(f"unknown format(s) {', '.join(unknown) or '(none)'}; use html, md", param_hint="--format")
+    check_writable(Path(out))
+    report = Reporter(quiet)
+    paths = paths or ("corpus",)
+    with progress_bar(paths, quiet) as advance:
+        tables = extract(paths, settings=_settings(config_path, no_cache), warn=report, progress=advance)
+    _check_strict(report, strict)
+    for path in write_report(tables, Path(out), formats=wanted):
+        if not quiet:
+            click.echo(f"wrote {path}", err=True)
+    if report.messages:
+        sys.exit(EXIT_SKIPPED)

@@ -372,6 +372,7 @@ def scores_json(scores: Mapping[str, Score], *, detail: bool = False) -> dict:
 def print_scores(scores: Mapping[str, Score], *, detail: bool = False, console=None) -> None:
     """A rich table of P/R/F1 and counts; with detail, every miss and false positive."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = console or Console()
@@ -389,4 +390,5 @@ def print_scores(scores: Mapping[str, Score], *, detail: bool = False, console=N
         for doc_id, found in sorted(score.details.items()):
             for kind, label in (("missed", "miss"), ("false_positives", "false positive")):
                 for item in found[kind]:
-                    console.print(f"[bold]{name}[/] {doc_id} {label}: {item}", highlight=False, markup=True, soft_wrap=True)
+                    # Article text may hold [brackets]: escaped, or rich would read them as markup.
+                    console.print(f"[bold]{name}[/] {doc_id} {label}: {escape(item)}", highlight=False, soft_wrap=True)
