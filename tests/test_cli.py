@@ -90,11 +90,13 @@ def test_missing_model_names_the_install_command(tmp_path):
     assert "spaCy model 'no_such_pipeline_xyz' is not installed; install it with: pip install no-such-pipeline-xyz" in result.output
 
 
-def test_eval_prints_scores_and_floors_fail():
-    result = CliRunner().invoke(cli, ["eval", str(CORPUS), "--gold", str(GOLD), "--format", "json", "--min-f1", "companies=0.999"])
+def test_eval_prints_scores_and_floors_fail(tmp_path):
+    (tmp_path / "companies.csv").write_text("doc_id,company\n000_2eaf62d50d2362f2,Nonexistent Widgets\n")
+    result = CliRunner().invoke(cli, ["eval", "--pred", str(tmp_path), "--gold", str(GOLD), "--format", "json",
+                                      "--min-f1", "companies=0.99"])
     assert result.exit_code == 1
     assert set(json.loads(result.stdout)) == {"companies", "products", "people", "metrics", "trends", "claims"}
-    assert result.stderr.startswith("Error: companies F1 ") and "below the floor 0.999" in result.stderr
+    assert result.stderr == "Error: companies F1 0.000 is below the floor 0.990\n"
 
 
 def test_eval_pred_folder(tmp_path):
