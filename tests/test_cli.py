@@ -116,3 +116,28 @@ def test_installed_command_in_a_pipe_ends_quietly():
     assert proc.returncode == 0
     assert proc.stdout.strip() == ",".join(SCHEMAS["companies"].names)
     assert "Traceback" not in proc.stderr
+
+
+def test_trends_corpus_view_as_csv():
+    result = run("trends", str(CORPUS), "--format", "csv", "-q", "--no-discover")
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert list(frame.columns)[:6] == ["trend", "category", "source", "documents", "share", "mentions"]
+    assert set(frame["source"]) == {"taxonomy"}
+    assert frame["documents"].is_monotonic_decreasing
+
+
+def test_extract_discover_adds_discovered_trends():
+    result = run("extract", str(CORPUS), "--table", "trends", "--format", "csv", "-q", "--discover")
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert {"taxonomy", "discovered"} <= set(frame["source"])
+
+
+def test_report_command_writes_html_and_markdown(tmp_path):
+    result = run("report", str(CORPUS), "--out", str(tmp_path), "-q")
+    assert result.exit_code == 0
+    assert {"report.html", "report.md"} <= {p.name for p in tmp_path.iterdir()}
+
+
+def test_report_rejects_unknown_format(tmp_path):
+    result = CliRunner().invoke(cli, ["report", str(CORPUS), "--out", str(tmp_path), "--format", "pdf"])
+    assert result.exit_code == 2 and "unknown format(s) pdf" in result.output

@@ -119,8 +119,11 @@ def cli() -> None:
               help="local: this machine's processes; dask: partition the files over a Dask cluster.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="With --engine dask: the scheduler to use (default: a local cluster).")
+@click.option("--discover", is_flag=True,
+              help="Also list salient phrases outside the trend taxonomy (trends.source = discovered).")
 @handle_errors
-def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt, out, safe_csv, engine, scheduler) -> None:
+def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt, out, safe_csv, engine, scheduler,
+                discover) -> None:
     """Extract companies, products, people, metrics, trends and claims.
 
     PATHS are files, folders (their .txt and .md files) or - for standard input;
@@ -136,7 +139,7 @@ def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt
       chinatech extract archive/ --engine dask --out out/ --format parquet
     """
     from .extraction import extract
-    from .output import check_writable, print_rich, render, write_tables
+    from .output import check_writable
 
     fmt = _resolve_format(fmt, table, out)
     settings = _settings(config_path, no_cache)
@@ -146,9 +149,17 @@ def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt
     paths = paths or ("corpus",)
     with progress_bar(paths, quiet) as advance:
         tables = extract(paths, settings=settings, tables=[table] if table else TABLE_NAMES, warn=report,
-                         progress=advance, engine=engine, scheduler=scheduler)
-    frames = dict(tables.items())
+                         progress=advance, engine=engine, scheduler=scheduler, discover=discover)
     _check_strict(report, strict)
+    _emit(dict(tables.items()), fmt=fmt, out=out, safe_csv=safe_csv, quiet=quiet)
+    if report.messages:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _emit(frames: dict, *, fmt: str, out: str | None, safe_csv: bool, quiet: bool) -> None:
+    """Hand tables to the writer the options chose: files, rich, or text on stdout."""
+    from .output import print_rich, render, write_tables
+
     if out:
         for path in write_tables(frames, Path(out), format=fmt, safe_csv=safe_csv):
             if not quiet:
@@ -157,8 +168,6 @@ def extract_cli(paths, config_path, quiet, strict, verbose, no_cache, table, fmt
         print_rich(frames)
     else:
         click.echo(render(frames, fmt, safe_csv=safe_csv), nl=False)
-    if report.messages:
-        sys.exit(EXIT_SKIPPED)
 
 
 # A bar for a handful of articles is noise; past this many, people want to see progress.
@@ -306,5 +315,47 @@ def report_cli(paths, config_path, quiet, strict, verbose, no_cache, out, format
     for path in write_report(tables, Path(out), formats=wanted):
         if not quiet:
             click.echo(f"wrote {path}", err=True)
+    if report.messages:
+        sys.exit(EXIT_SKIPPED)
+
+
+@cli.command("trends")
+@common_options
+@click.option("--format", "-f", "fmt", type=click.Choice(("table", "csv", "tsv", "json", "jsonl", "markdown")),
+              default=None, help="table (rich, default on a terminal), csv (default in a pipe), tsv, json, jsonl, markdown.")
+@click.option("--period", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True,
+              help="How to group dated articles in the by_period column.")
+@click.option("--discover/--no-discover", default=True, show_default=True,
+              help="Include salient phrases outside the taxonomy (source = discovered).")
+@click.option("--top-companies", type=click.IntRange(0, 50), default=3, show_default=True,
+              help="How many co-mentioned companies to list per trend.")
+@handle_errors
+def trends_cli(paths, config_path, quiet, strict, verbose, no_cache, fmt, period, discover, top_companies) -> None:
+    """Trends across the corpus: documents, mentions, companies named with them, periods.
+
+    \b
+    Examples:
+      chinatech trends                                # corpus/, taxonomy and discovered trends
+      chinatech trends news/ --period quarter --format csv > trends.csv
+      chinatech trends --no-discover --format markdown
+    """
+    from .extraction import extract
+    from .trendview import corpus_trends
+
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    report = Reporter(quiet)
+    paths = paths or ("corpus",)
+    with progress_bar(paths, quiet) as advance:
+        tables = extract(paths, settings=_settings(config_path, no_cache), warn=report, progress=advance,
+                         tables=("documents", "companies", "trends"), mentions=True, discover=False)
+    _check_strict(report, strict)
+    found = None
+    if discover:
+        from .trendview import discover as discover_trends
+
+        found = discover_trends(tables.mentions)
+    view = corpus_trends(tables.trends, tables.companies, tables.documents, mentions=tables.mentions,
+                         discovered=found, top_companies=top_companies, period=period)
+    _emit({"trends": view}, fmt=fmt, out=None, safe_csv=False, quiet=quiet)
     if report.messages:
         sys.exit(EXIT_SKIPPED)

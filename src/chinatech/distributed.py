@@ -30,7 +30,9 @@ def partition(items: list, size: int = FILES_PER_PARTITION) -> list[list]:
     return [items[i:i + step] for i in range(0, len(items), step)]
 
 
-def run_partition(files: list[str], settings: Settings, repeated: frozenset[str]) -> tuple[list[dict], list[str]]:
+def run_partition(
+    files: list[str], settings: Settings, repeated: frozenset[str], mentions: bool = False
+) -> tuple[list[dict], list[str]]:
     """On a worker: every table's rows for some files, and the warnings they raised."""
     from .extraction import iter_rows
     from .pipeline import build_nlp
@@ -40,7 +42,8 @@ def run_partition(files: list[str], settings: Settings, repeated: frozenset[str]
         _WORKER_NLP[key] = build_nlp(settings)
     warnings: list[str] = []
     try:
-        rows = list(iter_rows(files, settings=settings, warn=warnings.append, repeated=repeated, nlp=_WORKER_NLP[key]))
+        rows = list(iter_rows(files, settings=settings, warn=warnings.append, repeated=repeated,
+                              nlp=_WORKER_NLP[key], mentions=mentions))
     except InputError:
         rows = []  # every file of this partition was skipped; the warnings say why
     return rows, warnings
@@ -53,6 +56,7 @@ def dask_rows(
     warn: Callable[[str], None],
     scheduler: str | None = None,
     workers: int = 2,
+    mentions: bool = False,
 ) -> Iterator[dict[str, list[dict]]]:
     """Yield each article's rows, computed on a Dask cluster (a local one without `scheduler`)."""
     if any(str(p) == STDIN for p in paths):
@@ -63,7 +67,7 @@ def dask_rows(
     repeated = corpus_repeated_lines(sources)
     client, cluster = _connect(scheduler, workers)
     try:
-        futures = [client.submit(run_partition, part, settings, repeated, pure=False) for part in partition(sources)]
+        futures = [client.submit(run_partition, part, settings, repeated, mentions, pure=False) for part in partition(sources)]
         produced = 0
         for future in futures:
             rows, messages = future.result()

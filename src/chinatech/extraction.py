@@ -25,6 +25,10 @@ class Tables:
 
     frames: dict[str, pd.DataFrame]
     warnings: list[str] = field(default_factory=list)
+    # Per-sentence trend/company/candidate mentions, kept only when asked for (discovery
+    # and the corpus trend view need them; a plain extraction does not pay for them).
+    mentions: list[dict] = field(default_factory=list)
+    discovered: list[dict] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
@@ -56,11 +60,12 @@ def document_row(article: Article, docs: list[Doc]) -> dict:
     }
 
 
-def piece_rows(doc: Doc) -> dict[str, list[dict]]:
-    """Every table's rows (documents aside) for one parsed doc."""
+def piece_rows(doc: Doc, *, mentions: bool = False) -> dict[str, list[dict]]:
+    """Every table's rows (documents aside) for one parsed doc; with `mentions`, also the
+    per-sentence mentions that trend discovery and the corpus trend view use."""
     from .components import claims, entities, metrics, trends
 
-    return {
+    rows = {
         "companies": entities.company_rows(doc),
         "products": entities.product_rows(doc),
         "people": entities.people_rows(doc),
@@ -68,20 +73,28 @@ def piece_rows(doc: Doc) -> dict[str, list[dict]]:
         "trends": trends.trend_rows(doc),
         "claims": claims.claim_rows(doc),
     }
+    if mentions:
+        from .trendview import mention_rows
+
+        rows[MENTIONS] = mention_rows(doc)
+    return rows
 
 
-def doc_rows(article: Article, docs: list[Doc]) -> dict[str, list[dict]]:
+MENTIONS = "trend_mentions"
+
+
+def doc_rows(article: Article, docs: list[Doc], *, mentions: bool = False) -> dict[str, list[dict]]:
     """Every table's rows for one article, however many pieces it was parsed in."""
     from .components.common import sentences
 
     rows = {"documents": [document_row(article, docs)]}
     if len(docs) == 1:
-        return {**rows, **piece_rows(docs[0])}
+        return {**rows, **piece_rows(docs[0], mentions=mentions)}
     merged: dict[str, list[dict]] = {}
     sentences_before = 0
     for doc in docs:
         offset = doc._.ct_meta.get("offset", 0)
-        for table, table_rows in piece_rows(doc).items():
+        for table, table_rows in piece_rows(doc, mentions=mentions).items():
             merged.setdefault(table, []).extend(shift(r, offset, sentences_before) for r in table_rows)
         sentences_before += len(sentences(doc))
     return {**rows, **{table: merge_mentions(table, table_rows) for table, table_rows in merged.items()}}
@@ -135,6 +148,7 @@ def iter_rows(
     stdin=None,
     repeated: frozenset[str] | None = None,
     nlp=None,
+    mentions: bool = False,
 ) -> Iterator[dict[str, list[dict]]]:
     """Stream each article's rows as it is parsed, so memory stays flat over a corpus.
 
@@ -148,7 +162,7 @@ def iter_rows(
     cache = make_cache(nlp, settings)
     stream = process(nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process, cache=cache)
     for article, docs in stream:
-        yield doc_rows(article, docs)
+        yield doc_rows(article, docs, mentions=mentions)
 
 
 def make_cache(nlp, settings: Settings):
@@ -173,15 +187,21 @@ def extract(
     progress: Callable[[str], None] | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    discover: bool = False,
+    mentions: bool = False,
 ) -> Tables:
     """Extract every table from the articles at `paths` (files, folders or '-').
 
     `progress` is called with each doc_id as its article is done; `engine="dask"` spreads
-    the files over a Dask cluster (`scheduler` address, or a local cluster).
+    the files over a Dask cluster (`scheduler` address, or a local cluster). `discover`
+    adds trends found outside the taxonomy (source "discovered") to the trends table;
+    `mentions` keeps the per-sentence mentions in `Tables.mentions`.
     """
     settings = settings or load_settings(config)
     wanted = [t for t in TABLES if t in set(tables)]
     collected: dict[str, list[dict]] = {name: [] for name in wanted}
+    kept: list[dict] = []
+    keep = mentions or discover
     messages: list[str] = []
 
     def note(message: str) -> None:
@@ -192,15 +212,27 @@ def extract(
     if engine == "dask":
         from .distributed import dask_rows
 
-        stream = dask_rows(paths, settings=settings, warn=note, scheduler=scheduler)
+        stream = dask_rows(paths, settings=settings, warn=note, scheduler=scheduler, mentions=keep)
     else:
-        stream = iter_rows(paths, settings=settings, warn=note, stdin=stdin)
+        stream = iter_rows(paths, settings=settings, warn=note, stdin=stdin, mentions=keep)
     for rows in stream:
         for name in wanted:
             collected[name].extend(rows[name])
+        kept.extend(rows.get(MENTIONS, ()))
         if progress:
             progress(rows["documents"][0]["doc_id"])
-    return Tables({name: to_frame(name, collected[name]) for name in wanted}, warnings=messages)
+    found = _discover(kept, collected) if discover else []
+    frames = {name: to_frame(name, collected[name]) for name in wanted}
+    return Tables(frames, warnings=messages, mentions=kept, discovered=found)
+
+
+def _discover(mentions: list[dict], collected: dict[str, list[dict]]) -> list[dict]:
+    from .trendview import discover, discovered_rows
+
+    found = discover(mentions)
+    if "trends" in collected:
+        collected["trends"].extend(discovered_rows(mentions, found))
+    return found
 
 
 __all__ = ["Tables", "extract", "iter_rows", "SCHEMAS"]
