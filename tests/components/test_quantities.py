@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chinatech.components.quantities import Quantity, Units, load_units, parse_number, parse_quantity
+from chinatech.components.quantities import (
+    Quantity, Units, find_quantity, load_units, parse_number, parse_quantity, pluralise,
+)
 
 UNITS = load_units()
 
@@ -303,3 +305,50 @@ def test_ranges_have_no_value_and_ordered_bounds(a, b, form):
     assert result is not None
     assert result.value is None
     assert result.value_min <= result.value_max
+
+
+# ---------------------------------------------------------------- where the words are
+
+FOUND = [
+    # (text, at, expected text of the span, expected text of the counted noun or None)
+    ("sold in more than 70 markets", 8, "more than 70 markets", "markets"),
+    ("sales dropped by between 2 million and 3 million units, it said", 17,
+     "between 2 million and 3 million units", "units"),
+    ("paid about 5 billion U.S. dollars in cash", 5, "about 5 billion U.S. dollars", None),
+    ("ads of 30-second length", 7, "30-second", None),
+    ("nearly a dozen plants with", 0, "nearly a dozen plants", "plants"),
+    ("No. 3 in Korea", 0, "No. 3", None),
+    ("priced from 309,900 yuan", 7, "309,900 yuan", None),
+    ("grew 17.5% a year", 0, "17.5%", None),
+]
+
+
+@pytest.mark.parametrize(("text", "at", "span", "noun"), FOUND, ids=[f[0] for f in FOUND])
+def test_find_quantity_offsets(text, at, span, noun):
+    found = find_quantity(text, at=at)
+    assert found is not None
+    assert text[found.start:found.end] == span
+    assert (text[found.noun_start:found.end] if found.noun_start is not None else None) == noun
+
+
+def test_find_quantity_window():
+    text = "In 2019 it had 5G and 300 staff"
+    assert find_quantity(text, at=0, until=7).quantity.value == 2019.0
+    assert find_quantity(text, at=15, until=17) is None  # "5G" is a name; nothing else starts there
+    assert find_quantity(text, at=22).quantity == q(300.0, "staff")
+
+
+@given(st.text(alphabet="0123456789 .,$%U.S.abc-", max_size=30))
+def test_found_offsets_are_inside_the_text(text):
+    found = find_quantity(text)
+    if found is not None:
+        assert 0 <= found.start < found.end <= len(text)
+        assert found.noun_start is None or found.start <= found.noun_start <= found.end
+
+
+@pytest.mark.parametrize(("word", "plural"), [
+    ("user", "users"), ("users", "users"), ("city", "cities"), ("GPU", "GPUs"), ("person", "people"),
+    ("software", "software"), ("iPhone", "iPhones"), ("analysis", "analyses"),
+])
+def test_pluralise(word, plural):
+    assert pluralise(word) == plural

@@ -5,6 +5,8 @@
 metrics component calls parse_quantity on every numeric entity, so all vocabulary
 is compiled once per Units (data/units.yaml) and the grammar here is a single pass
 over a short token list. The sign of a change (fell 4%) is the caller's business.
+find_quantity does the same inside a longer text and says where the words are, so a
+caller can cut the exact span ("more than 100 countries") out of a sentence.
 
 Decisions (the vocabulary side is documented in units.yaml):
 - a bare "¥" is CNY (China news); "JP¥" and "yen" are JPY;
@@ -29,7 +31,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 import yaml
 
-__all__ = ["Quantity", "Units", "load_units", "parse_number", "parse_quantity"]
+__all__ = ["Found", "Quantity", "Units", "find_quantity", "load_units", "parse_number", "parse_quantity", "pluralise"]
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,12 @@ class _Ctx(NamedTuple):
     text: str
     toks: list[_Tok]
     units: Units
+    # Offset in the caller's text of each position of `text`, when reading changed it
+    # ("U.S." -> "US"); None when the two are the same.
+    origin: tuple[int, ...] | None = None
+
+    def offset(self, position: int) -> int:
+        return self.origin[position] if self.origin is not None else position
 
 
 HYPHENS = frozenset("-‐‑–—")
@@ -298,12 +306,20 @@ _DOTTED_RE = re.compile(r"(?<![^\W\d_])(?:[A-Z]\.){2,}")
 
 
 def _context(text: str, units: Units) -> _Ctx:
-    if "." in text:
+    origin = None
+    if "." in text and _DOTTED_RE.search(text):
         # "U.S. dollars", "U.S.$5" read like "US dollars", "US$5".
-        text = _DOTTED_RE.sub(lambda m: m.group().replace(".", ""), text)
+        text, origin = _undot(text)
     toks = [_Tok(m.lastgroup or "sym", m.group(), m.group().lower(), m.start(), m.end())
             for m in units.token_re.finditer(text)]
-    return _Ctx(text, toks, units)
+    return _Ctx(text, toks, units, origin)
+
+
+def _undot(text: str) -> tuple[str, tuple[int, ...]]:
+    """Drop the dots of "U.S."-style abbreviations, remembering where each kept char was."""
+    dropped = {m.start() + k for m in _DOTTED_RE.finditer(text) for k in range(1, len(m.group()), 2)}
+    kept = [i for i in range(len(text)) if i not in dropped]
+    return "".join(text[i] for i in kept), (*kept, len(text))
 
 
 def _glued(toks: list[_Tok], j: int) -> bool:
@@ -554,6 +570,7 @@ class _Hit(NamedTuple):
     unit: str | None = None
     qualifier: str | None = None  # implied by the wording: "top 3", "dozens", "100+"
     approximate_scale: bool = False
+    noun: int | None = None  # first token of a counted noun read after the number
 
 
 def _read_amount(ctx: _Ctx, i: int, *, check_left: bool = True) -> _Amount | None:
@@ -620,13 +637,14 @@ def _try_amount(ctx: _Ctx, i: int) -> _Hit | None:
     unit = first.unit or (second.unit if second else None)
     if second:
         j = second.end
+    noun = None
     if unit is None:
-        unit, j = _counted_unit(ctx, j, after_of=False)
+        unit, j, noun = _counted_unit(ctx, j, after_of=False)
     qualifier, j = _suffix_qualifier(ctx, j, qualifier)
     if second:
         low, high = _range_bounds(first, second)
-        return _Hit(i, j, None, low, high, unit, qualifier)
-    return _Hit(i, j, first.value, unit=unit, qualifier=qualifier)
+        return _Hit(i, j, None, low, high, unit, qualifier, noun=noun)
+    return _Hit(i, j, first.value, unit=unit, qualifier=qualifier, noun=noun)
 
 
 def _suffix_qualifier(ctx: _Ctx, j: int, current: str | None) -> tuple[str | None, int]:
@@ -644,20 +662,23 @@ def _suffix_qualifier(ctx: _Ctx, j: int, current: str | None) -> tuple[str | Non
 
 # ---------------------------------------------------------------- counted nouns
 
-def _counted_unit(ctx: _Ctx, j: int, *, after_of: bool) -> tuple[str | None, int]:
+def _counted_unit(ctx: _Ctx, j: int, *, after_of: bool) -> tuple[str | None, int, int | None]:
     """The unit of a bare count: "15-second" -> seconds, "829 million internet users" ->
-    users, "billions of dollars" -> USD."""
+    users, "billions of dollars" -> USD. The third item is the token where a free-standing
+    counted noun starts (None for units written with the number), so that a caller with a
+    parser can replace this guess with a better one."""
     toks, u = ctx.toks, ctx.units
     if j < len(toks) and toks[j].kind == "sym" and toks[j].text in u.unit_aliases:
-        return u.unit_aliases[toks[j].text], j + 1
+        return u.unit_aliases[toks[j].text], j + 1, None
     if _hyphen_word(toks, j):
-        return _hyphen_unit(ctx, j + 1)
+        return (*_hyphen_unit(ctx, j + 1), None)
     if after_of and _low(toks, j) == "of":
         j += 1
     money = _phrase_at(toks, j, u.currency_words, u.phrase_tokens)
     if money:
-        return money
-    return _head_noun(ctx, j)
+        return (*money, None)
+    unit, end = _head_noun(ctx, j)
+    return unit, end, (j if unit else None)
 
 
 def _hyphen_unit(ctx: _Ctx, j: int) -> tuple[str | None, int]:
@@ -824,8 +845,8 @@ def _vague_plural(ctx: _Ctx, i: int) -> _Hit | None:
     while _low(toks, j) == "of" and u.vague_plurals.get(_low(toks, j + 1) or "", _ZERO) > last:
         last = u.vague_plurals[toks[j + 1].low]
         base, j = base * last, j + 2
-    unit, end = (currency, j) if currency else _counted_unit(ctx, j, after_of=True)
-    return _Hit(i, end, u.vague_factor * base, unit=unit, qualifier="approx", approximate_scale=True)
+    unit, end, noun = (currency, j, None) if currency else _counted_unit(ctx, j, after_of=True)
+    return _Hit(i, end, u.vague_factor * base, unit=unit, qualifier="approx", approximate_scale=True, noun=noun)
 
 
 def _vague_count(ctx: _Ctx, i: int) -> _Hit | None:
@@ -839,8 +860,8 @@ def _vague_count(ctx: _Ctx, i: int) -> _Hit | None:
     num = _read_words(ctx, k + 1, acc)
     if num is None:
         return None
-    unit, end = _counted_unit(ctx, num.end, after_of=True)
-    return _Hit(i, end, num.value, unit=unit, qualifier="approx", approximate_scale=True)
+    unit, end, noun = _counted_unit(ctx, num.end, after_of=True)
+    return _Hit(i, end, num.value, unit=unit, qualifier="approx", approximate_scale=True, noun=noun)
 
 
 def _try_fraction(ctx: _Ctx, i: int) -> _Hit | None:
@@ -867,14 +888,18 @@ def _try_at(ctx: _Ctx, i: int) -> _Hit | None:
     return _try_rank(ctx, i) or _try_vague(ctx, i) or _try_fraction(ctx, i) or _try_amount(ctx, i)
 
 
-def _prefix_qualifier(ctx: _Ctx, start: int) -> str | None:
-    """"about", "more than", "up to" ... just before the number or before "between"."""
+def _prefix_qualifier(ctx: _Ctx, start: int) -> tuple[str | None, int]:
+    """"about", "more than", "up to" ... just before the number or before "between";
+    returns the kind and where the words begin (the number's start if there are none)."""
     toks, u = ctx.toks, ctx.units
+    own_start = toks[start].start
     if start > 0 and toks[start - 1].low in u.range_markers:
         start -= 1
     end = toks[start].start
     match = u.prefix_qualifier_re.search(ctx.text, max(0, end - _QUALIFIER_WINDOW), end)
-    return u.prefix_qualifiers[_norm(match.group("q"))] if match else None
+    if not match:
+        return None, own_start
+    return u.prefix_qualifiers[_norm(match.group("q"))], match.start("q")
 
 
 def _finite(value: Decimal | None) -> float | None:
@@ -885,7 +910,7 @@ def _finite(value: Decimal | None) -> float | None:
 
 
 def _quantity(ctx: _Ctx, hit: _Hit) -> Quantity | None:
-    qualifier = _prefix_qualifier(ctx, hit.start) or hit.qualifier
+    qualifier = _prefix_qualifier(ctx, hit.start)[0] or hit.qualifier
     if hit.value is None:
         low, high = _finite(hit.low), _finite(hit.high)
         if low is None or high is None:
@@ -897,16 +922,58 @@ def _quantity(ctx: _Ctx, hit: _Hit) -> Quantity | None:
     return Quantity(value, None, None, hit.unit, qualifier, hit.approximate_scale)
 
 
+class Found(NamedTuple):
+    """A quantity and where its words are in the text that was searched."""
+
+    quantity: Quantity
+    start: int  # a prefix qualifier ("more than") and a range's "between"/"from" included
+    end: int  # after the last word read: unit, counted noun, suffix qualifier
+    noun_start: int | None  # where a counted noun read after the number begins, if any
+
+
 def parse_quantity(text: str, *, units: Units | None = None) -> Quantity | None:
     """Normalise the text of a span to a Quantity, or None if it holds no number."""
+    found = find_quantity(text, units=units)
+    return found.quantity if found else None
+
+
+def find_quantity(text: str, *, at: int = 0, until: int | None = None, units: Units | None = None) -> Found | None:
+    """The first quantity whose number starts in text[at:until], with its offsets in text.
+
+    The text before `at` is context only: it is where a prefix qualifier ("more than")
+    or the name a number is glued to ("COVID-19") is seen.
+    """
     if not text:
         return None
     ctx = _context(text, units or load_units())
-    for i in range(len(ctx.toks)):
+    until = len(text) if until is None else until
+    for i, tok in enumerate(ctx.toks):
+        position = ctx.offset(tok.start)
+        if position < at:
+            continue
+        if position >= until:
+            return None
         hit = _try_at(ctx, i)
         if hit is not None:
-            return _quantity(ctx, hit)
+            return _found(ctx, hit)
     return None
+
+
+def _found(ctx: _Ctx, hit: _Hit) -> Found | None:
+    quantity = _quantity(ctx, hit)
+    if quantity is None:
+        return None
+    toks = ctx.toks
+    qualifier, start = _prefix_qualifier(ctx, hit.start)
+    if qualifier is None and quantity.value is None and hit.start > 0 and toks[hit.start - 1].low in ctx.units.range_markers:
+        start = toks[hit.start - 1].start
+    noun = ctx.offset(toks[hit.noun].start) if hit.noun is not None and hit.noun < hit.end else None
+    return Found(quantity, ctx.offset(start), ctx.offset(toks[hit.end - 1].end), noun)
+
+
+def pluralise(word: str, *, units: Units | None = None) -> str:
+    """The plural form a counted noun takes as a unit: "user" -> "users", "GPU" -> "GPUs"."""
+    return _pluralise(word, units or load_units())
 
 
 def parse_number(text: str, *, units: Units | None = None) -> float | None:

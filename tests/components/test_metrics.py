@@ -1,0 +1,249 @@
+"""The metrics component: crafted sentences through the real pipeline, with the rows expected."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from chinatech.components.metrics import load_cues, metric_rows, negate, normalise_period
+from chinatech.components.quantities import Quantity
+
+COLUMNS = ("text", "value", "value_min", "value_max", "unit", "qualifier", "subject")
+
+
+def row(text, value=None, unit="", qualifier="", subject="", *, low=None, high=None, **more):
+    return {"text": text, "value": value, "value_min": low, "value_max": high, "unit": unit,
+            "qualifier": qualifier, "subject": subject, **more}
+
+
+def rows_of(doc, keys):
+    return [{k: r[k] for k in keys} for r in metric_rows(doc)]
+
+
+# ---------------------------------------------------------------- facts found, with their subject
+
+FACTS = [
+    # money, percent, counts; the subject from the parse
+    ("Sunny Optical raised $450M in a Series C round.",
+     [row("$450M", 450_000_000.0, "USD", subject="Sunny Optical", measure="Series C round")]),
+    ("Midea's revenue grew 8% to 340 billion yuan.",
+     [row("8%", 8.0, "percent", subject="Midea Group", measure="growth"),
+      row("340 billion yuan", 340_000_000_000.0, "CNY", subject="Midea Group", measure="revenue")]),
+    ("Meitu now has more than 240 million monthly active users.",
+     [row("more than 240 million monthly active users", 240_000_000.0, "users", "min", "Meitu",
+          measure="monthly active users")]),
+    ("Ele.me operates in nearly a dozen countries.",
+     [row("nearly a dozen countries", 12.0, "countries", "approx", "Ele.me")]),
+    ("Huya has tens of millions of users.",
+     [row("tens of millions of users", 20_000_000.0, "users", "approx", "Huya")]),
+    ("Founded in 2010, Anta employs about 33,000 people and operates 300 stores in 140 cities.",
+     [row("about 33,000 people", 33_000.0, "people", "approx", "Anta", period=""),
+      row("300 stores", 300.0, "stores", subject="Anta"),
+      row("140 cities", 140.0, "cities", subject="Anta")]),
+    # the counted noun from the parse, past modifiers and a coordination
+    ("Lenovo backed 7 new robotics and drone startups last year.",
+     [row("7 new robotics and drone startups", 7.0, "startups", subject="Lenovo")]),
+    ("The firm has a workforce of 12,000.",
+     [row("12,000", 12_000.0, "employees", subject="firm", measure="workforce")]),
+    ("Sales of electric cars in Norway rose to 1.3 million in 2020.",
+     [row("1.3 million", 1_300_000.0, "cars", subject="Norway", period="2020")]),
+    # ranges: scale and unit shared, "between" kept in the text
+    ("Analysts expect Lenovo's tablet sales to drop by between 2 million and 3 million units.",
+     [row("between 2 million and 3 million units", None, "units", subject="Lenovo", low=-3_000_000.0, high=-2_000_000.0)]),
+    ("Haier is a big appliance maker. The company opened 25-35 new stores.",
+     [row("25-35 new stores", None, "stores", subject="Haier", low=25.0, high=35.0)]),
+    # decreases are negative; a level after "to" is not
+    ("Tablet shipments in Brazil fell 12% in 2022.",
+     [row("12%", -12.0, "percent", subject="Tablet shipments", period="2022")]),
+    ("Anta's shares were down 3% in early trading.",
+     [row("3%", -3.0, "percent", subject="Anta", measure="decline")]),
+    ("BYD's revenue declined 5% to RMB 28 billion.",
+     [row("5%", -5.0, "percent", subject="BYD"), row("RMB 28 billion", 28_000_000_000.0, "CNY", subject="BYD")]),
+    ("Global tablet demand shrank 6% last year.",
+     [row("6%", -6.0, "percent", subject="Global tablet demand")]),
+    # ranks and multipliers
+    ("Oppo is the third-largest smartphone vendor in Southeast Asia.",
+     [row("third-largest", 3.0, "rank", subject="Oppo", measure="rank as smartphone vendor")]),
+    ("ZTE ranked No. 4 in the survey.", [row("No. 4", 4.0, "rank", subject="ZTE")]),
+    ("Zhihu ranks number two among Q&A sites.",
+     [row("number two", 2.0, "rank", subject="Zhihu", measure="rank among Q&A sites")]),
+    ("JD.com's quarterly profit tripled.",
+     [row("tripled", 200.0, "percent", subject="JD.com", measure="quarterly profit growth")]),
+    ("Ant Group's order volume halved.", [row("halved", -50.0, "percent", subject="Ant Group")]),
+    # durations that are facts, not time frames
+    ("iQiyi lets users post 10-minute videos.",
+     [row("10-minute", 10.0, "minutes", subject="iQiyi", measure="video length")]),
+    ("Douyin topped the charts for six consecutive months.",
+     [row("six consecutive months", 6.0, "months", subject="Douyin")]),
+    # pronouns and "the company" resolved to the company named before
+    ("Geely reported strong sales. Its overseas unit sold 20,000 cars.",
+     [row("20,000 cars", 20_000.0, "cars", subject="Geely")]),
+    ("Zhihu's annual revenue was RMB 3.6 billion, an increase of 14.2%.",
+     [row("RMB 3.6 billion", 3_600_000_000.0, "CNY", subject="Zhihu", measure="annual revenue"),
+      row("14.2%", 14.2, "percent", subject="Zhihu", measure="increase")]),
+    # a reporter's subject only when it speaks of itself
+    ("CATL said revenue rose 11%.", [row("11%", 11.0, "percent", subject="CATL")]),
+    # fractions are shares; "N of them" counts the noun named before; a figure is not its own subject
+    ("About two-thirds of Geely owners charge at home.",
+     [row("About two-thirds", pytest.approx(200 / 3), "percent", "approx", "Geely")]),
+    ("Legend Capital invested in over 800 companies, with 70 of them going public.",
+     [row("over 800 companies", 800.0, "companies", "min", "Legend Capital"),
+      row("70", 70.0, "companies", subject="Legend Capital")]),
+    ("Hikvision has 1,200 engineers, 35% of whom work in Hangzhou.",
+     [row("1,200 engineers", 1_200.0, "engineers", subject="Hikvision"), row("35%", 35.0, "percent", subject="Hikvision")]),
+    # U.S. with dots: offsets still point at the original text
+    ("Geely paid 1.8 billion U.S. dollars for the stake.",
+     [row("1.8 billion U.S. dollars", 1_800_000_000.0, "USD", subject="Geely")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FACTS, ids=[t for t, _ in FACTS])
+def test_facts(parse, text, expected):
+    keys = tuple(dict.fromkeys(k for e in expected for k in e))
+    assert rows_of(parse(text), keys) == [{k: e.get(k, "") for k in keys} for e in expected]
+
+
+# ---------------------------------------------------------------- numbers that are not facts
+
+NOT_FACTS = [
+    "In 2019, Oppo opened a lab in Shenzhen.",  # a year
+    "The show opens on 12 March 2020 at 10:30 a.m.",  # a date and a time
+    "Honor 90 and the Mate 60 were discussed.",  # digits inside names
+    "Korea leads in 5G and COVID-19 testing.",  # codes
+    "Oppo released version 2.1 of its app.",  # a label
+    "Call +86 21 5555 1234 for details.",  # a phone number
+    "One of the firms said no one would leave.",  # the pronoun "one"
+    "Lenovo became the earliest PC maker to try; it was the first such case.",  # an ordinal that is no rank
+    "The two startups merged in the last three years.",  # a reference back and a time frame
+    "Haier entered Europe some 20 to 25 years ago.",  # a time frame
+    "Geely and Volvo formed a 50-50 joint venture.",  # a split, not a range
+    "Haier doubled down on appliances.",  # an idiom
+    "Lei Jun, 52, spoke on Monday.",  # an age tagged as a date, and a weekday
+    "The 14th Five-Year Plan backs chips.",  # a number word inside a name
+    "The festival on 11.11 is famous.",  # a bare decimal is no count
+    "Kingsoft won the 2019-2020 award.",  # a span of years
+    "Meitu leads in photo apps [12] and maps (3).",  # reference marks
+    "Steps:\n1. Install the app.\n2. Sign in.",  # list numbering
+]
+
+
+@pytest.mark.parametrize("text", NOT_FACTS)
+def test_not_facts(parse, text):
+    assert rows_of(parse(text), ("text", "value", "unit")) == []
+
+
+# ---------------------------------------------------------------- periods
+
+@pytest.mark.parametrize(("text", "article_date", "expected"), [
+    ("Sunny Optical raised $450M in a Series C round this week.", "2019-05-17", "2019-W20"),
+    ("Transsion raised $450M last year.", "2019-05-17", "2018"),
+    ("Xpeng delivered 11,524 vehicles in July.", "2022-08-25", "2022-07"),
+    ("Xpeng expects to deliver 30,000 vehicles in the third quarter.", "2022-08-25", "2022-Q3"),
+    ("In March 2017, Lenovo shipped 5 million PCs.", "", "2017-03"),
+    ("In 2016 Legend Capital announced that it has 35 investments.", "", "2016"),
+    ("Founded in 2010, Anta employs 14,000 people.", "", ""),
+    ("Honor sold 3 million phones, up 10.9% from a year earlier.", "2020-05-01", ""),
+])
+def test_period(parse, text, article_date, expected):
+    periods = [r["period"] for r in metric_rows(parse(text, date=article_date))]
+    assert periods and periods[0] == expected
+
+
+@pytest.mark.parametrize(("text", "article_date", "expected"), [
+    ("March 2017", None, "2017-03"),
+    ("Q3 2019", None, "2019-Q3"),
+    ("the third quarter of 2020", None, "2020-Q3"),
+    ("March 5, 2021", None, "2021-03-05"),
+    ("2017", None, "2017"),
+    ("early 2000", None, "2000"),
+    ("last year", date(2020, 5, 1), "2019"),
+    ("this year", date(2020, 5, 1), "2020"),
+    ("last month", date(2020, 1, 15), "2019-12"),
+    ("last quarter", date(2020, 2, 1), "2019-Q4"),
+    ("this week", date(2019, 5, 17), "2019-W20"),
+    ("today", date(2019, 5, 17), "2019-05-17"),
+    ("yesterday", date(2019, 5, 17), "2019-05-16"),
+    ("July 10", date(2019, 8, 1), "2019-07-10"),
+    ("September 21", date(2022, 8, 25), "2022-09-21"),
+    ("February", date(2019, 11, 20), "2019-02"),
+    ("Wednesday", date(2019, 7, 12), "2019-07-10"),
+    ("the third quarter", date(2022, 8, 25), "2022-Q3"),
+    ("last year", None, ""),
+    ("recent years", date(2020, 5, 1), ""),
+    ("the last six years", date(2020, 5, 1), ""),
+])
+def test_normalise_period(text, article_date, expected):
+    assert normalise_period(text, article_date, load_cues()) == expected
+
+
+# ---------------------------------------------------------------- one figure in two currencies
+
+def test_two_currencies_share_a_group_and_a_check(parse):
+    rows = metric_rows(parse("Li Auto's net revenue was RMB 45.3 billion, or US$6.6 billion, in 2022."))
+    assert [(r["text"], r["unit"], r["subject"], r["measure"], r["period"]) for r in rows] == [
+        ("RMB 45.3 billion", "CNY", "Li Auto", "net revenue", "2022"),
+        ("US$6.6 billion", "USD", "Li Auto", "net revenue", "2022"),
+    ]
+    assert rows[0]["group_id"] and rows[0]["group_id"] == rows[1]["group_id"]
+    assert rows[0]["check"] == rows[1]["check"]
+    assert rows[0]["check"].startswith("ok 6.864 CNY/USD (ECB ")
+
+
+def test_a_wrong_conversion_is_flagged(parse):
+    rows = metric_rows(parse("In 2022, Li Auto's net revenue was RMB 45.3 billion, equivalent to US$4.1 billion."))
+    assert rows[0]["check"].startswith("mismatch: implied 11.0 CNY/USD, ECB ")
+
+
+def test_amounts_in_one_currency_or_apart_are_not_grouped(parse):
+    rows = metric_rows(parse("Nio lost $1.2 billion and raised $2 billion. Later it spent RMB 3 billion."))
+    assert [r["group_id"] for r in rows] == ["", "", ""]
+
+
+# ---------------------------------------------------------------- offsets and the component
+
+def test_text_is_the_original_span(parse):
+    text = "Title line\n\nBy Jane Doe\n\nZTE ranked No. 4, with about 1.9 billion U.S. dollars in sales.\n"
+    doc = parse(text)
+    rows = metric_rows(doc)
+    assert rows and all(text[r["start_char"]:r["end_char"]] == r["text"] for r in rows)
+
+
+def test_corpus_rows_point_into_the_original_text(corpus_tables):
+    from chinatech.corpus import load_articles
+
+    from ..conftest import CORPUS
+
+    originals = {a.doc_id: a.text for a in load_articles([CORPUS])}
+    metrics = corpus_tables.metrics
+    assert len(metrics)
+    for r in metrics.to_dict("records"):
+        assert originals[r["doc_id"]][r["start_char"]:r["end_char"]] == r["text"]
+        assert r["unit"], r
+
+
+def test_every_row_has_the_table_columns(parse):
+    from chinatech.tables import SCHEMAS
+
+    rows = metric_rows(parse("Transsion raised $450M.", doc_id="d1"))
+    assert list(rows[0]) and set(rows[0]) == set(SCHEMAS["metrics"].names)
+    assert rows[0]["doc_id"] == "d1" and rows[0]["sentence_id"] == 0
+
+
+def test_factory_works_in_a_plain_spacy_pipeline():
+    from chinatech.config import Settings
+    from chinatech.pipeline import load_model
+
+    nlp = load_model(Settings().model)  # the model alone: no chinatech entity spans
+    nlp.add_pipe("chinatech_metrics", config={"check_currencies": False})
+    doc = nlp("Sales rose 12%, or $3 million, equivalent to RMB 20 million.")
+    assert [(r["text"], r["value"], r["check"]) for r in doc._.ct_metrics] == [
+        ("12%", 12.0, ""), ("$3 million", 3_000_000.0, ""), ("RMB 20 million", 20_000_000.0, "")]
+
+
+@pytest.mark.parametrize(("quantity", "expected"), [
+    (Quantity(4.0, None, None, "percent", None), Quantity(-4.0, None, None, "percent", None)),
+    (Quantity(None, 40.0, 60.0, "units", "approx"), Quantity(None, -60.0, -40.0, "units", "approx")),
+])
+def test_negate(quantity, expected):
+    assert negate(quantity) == expected
