@@ -35,9 +35,9 @@ def test_running_text_first_line_is_not_a_title():
 
 @pytest.mark.parametrize("line", [
     "- Advertisement -", "Leave a Reply", "Leave a comment", "This site uses Akismet to reduce spam.",
-    "(Like our Facebook page and follow us now on Twitter @abc and Instagram @abc_en)",
-    "Translated by Someone (Translator at Somewhere), working for a site.",
-    "[The article is published and edited with authorization from the author @writer please note source]",
+    "(Like us on Facebook and follow us on Twitter @newsdesk and on Instagram @newsdesk_en)",
+    "Translated by Jo Bloggs (Editor at Example Media).",
+    "[This article is published with authorization from the author @writer99, please credit the source.]",
 ])
 def test_boilerplate_lines_are_dropped(line):
     text = f"Title Here\n\nThe first real paragraph of the article is long enough to count as text.\n\n{line}\n\nThe last real paragraph of the article is also long enough to count as text.\n"
@@ -47,7 +47,7 @@ def test_boilerplate_lines_are_dropped(line):
 
 
 def test_author_credited_in_a_syndication_footer():
-    a = article("Title Here\n\nA paragraph of real article text that is long enough to keep.\n\n[The article is published with authorization from the author @Writer99 please note source and hyperlink.]\n")
+    a = article("Title Here\n\nA paragraph of real article text that is long enough to keep.\n\n[Republished with authorization from the author @Writer99; credit the source when quoting.]\n")
     assert a.author == "Writer99"
 
 

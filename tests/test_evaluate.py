@@ -23,7 +23,7 @@ GOLD_DOC = {
         ],
         "trends": [{"name": "super app", "aliases": ["super-app"]}],
         "claims": [
-            {"text": "TikTok became the most downloaded app for five quarters", "attributed_to": None},
+            {"text": "Douyin topped the download charts for six straight months", "attributed_to": None},
             {"text": "China holds the most 5G patents in the world", "attributed_to": "China Internet Report 2019"},
         ],
         "optional": {"companies": [{"name": "Apple"}], "metrics": [{"text": "two", "value": 2, "unit": "years"}],
@@ -86,7 +86,7 @@ def test_metric_unit_and_tolerance(pred, ok):
 def test_claims_half_the_words_and_attribution():
     s = score_tables(frames(claims=[
         {"text": "Today China holds the most 5G patents, according to the report.", "attributed_to": "the report"},
-        {"text": "TikTok became the most downloaded app for five quarters.", "attributed_to": "Some One"},
+        {"text": "Douyin topped the download charts for six straight months.", "attributed_to": "Some One"},
         {"text": "An optional claim about something else entirely.", "attributed_to": ""},
         {"text": "Nothing to do with any gold sentence here.", "attributed_to": ""},
     ]), GOLD_DOC, tables=["claims"])["claims"]

@@ -590,7 +590,7 @@ def _nearest_in(span: Span, ctx: Context, verb: Token) -> Source | None:
 
 
 def _passive_agent(span: Span, ctx: Context, before: int | None) -> Source | None:
-    """'was ranked first by X', 'listed one of the top ten by X' (the parser often hangs
+    """'was ranked first by X', 'named among the ten best by X' (the parser often hangs
     the by-phrase on the noun before it)."""
     for token in ctx.tokens_of(span):
         if token.lemma_.lower() not in ctx.cues.evaluative or token.tag_ != "VBN":
