@@ -15,7 +15,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from . import __version__
@@ -46,15 +45,37 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def model_id(model: str) -> str:
+    """The pipeline's name and installed version, known without loading it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    for dist in (model, model.replace("_", "-")):
+        try:
+            return f"{model}=={version(dist)}"
+        except PackageNotFoundError:
+            continue
+    path = Path(model)
+    # A pipeline loaded from a folder: its meta.json holds name and version.
+    meta = path / "meta.json"
+    return f"{model}@{hashlib.sha256(meta.read_bytes()).hexdigest()}" if meta.is_file() else model
+
+
 class ParseCache:
     """Docs on disk under `folder`, one file per key."""
 
-    def __init__(self, folder: Path, nlp: Language, settings_key: str) -> None:
+    def __init__(self, folder: Path, model: str, settings_key: str, vocab=None) -> None:
         self.folder = folder
-        self.vocab = nlp.vocab
-        meta = nlp.meta
-        model = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}|{','.join(nlp.pipe_names)}"
-        self.prefix = hashlib.sha256(f"{model}|{code_fingerprint()}|{settings_key}".encode()).hexdigest()
+        self._vocab = vocab
+        self.prefix = hashlib.sha256(f"{model_id(model)}|{code_fingerprint()}|{settings_key}".encode()).hexdigest()
+
+    @property
+    def vocab(self):
+        # Reading entries needs a vocab, not the model: a fully cached run never loads it.
+        if self._vocab is None:
+            import spacy
+
+            self._vocab = spacy.blank("en").vocab
+        return self._vocab
 
     def key(self, text: str, meta: dict) -> str:
         payload = f"{self.prefix}|{sorted(meta.items())}|{text}"

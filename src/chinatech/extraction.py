@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -158,14 +159,15 @@ def iter_rows(
     from .pipeline import build_nlp, process
 
     articles = load_articles(paths, boilerplate=settings.boilerplate, warn=warn, stdin=stdin, repeated=repeated)
-    nlp = nlp or build_nlp(settings)
-    cache = make_cache(nlp, settings)
-    stream = process(nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process, cache=cache)
+    # The model is built only when some article is not in the parse cache.
+    get_nlp = (lambda: nlp) if nlp is not None else functools.lru_cache(maxsize=1)(lambda: build_nlp(settings))
+    cache = make_cache(settings)
+    stream = process(get_nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process, cache=cache)
     for article, docs in stream:
         yield doc_rows(article, docs, mentions=mentions)
 
 
-def make_cache(nlp, settings: Settings):
+def make_cache(settings: Settings):
     """The parse cache the settings ask for, or None."""
     if not settings.cache:
         return None
@@ -173,7 +175,7 @@ def make_cache(nlp, settings: Settings):
 
     folder = Path(settings.cache_dir).expanduser() if settings.cache_dir else default_dir()
     knowledge = repr((settings.companies, settings.products, settings.trends))
-    return ParseCache(folder, nlp, knowledge)
+    return ParseCache(folder, settings.model, knowledge)
 
 
 def extract(

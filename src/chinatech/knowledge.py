@@ -22,10 +22,13 @@ class Entry:
     sector: str = ""
     maker: str = ""
     category: str = ""
+    former_names: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=None)
 def read_data(name: str) -> dict:
-    """Parse one YAML file from the package's data folder."""
+    """Parse one YAML file from the package's data folder (once per process: callers share
+    the result and must not change it)."""
     text = resources.files("chinatech.data").joinpath(name).read_text(encoding="utf-8")
     # libyaml's loader parses the gazetteers about ten times faster than the pure-Python one.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,6 +48,7 @@ def _entry(item: dict, kind: str) -> Entry:
         sector=item.get("sector") or "",
         maker=item.get("maker") or "",
         category=item.get("category") or "",
+        former_names=tuple(str(f).strip() for f in item.get("former_names") or []),
     )
 
 

@@ -6,7 +6,6 @@ leaves a half-written table behind.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import os

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -104,8 +104,9 @@ class Piece:
         return {"doc_id": a.doc_id, "title": a.title, "author": a.author, "date": a.date, "offset": self.offset}
 
 
-def _pieces(nlp: Language, articles: Iterable[Article], cache: ParseCache | None) -> Iterator[Piece]:
-    limit = min(nlp.max_length, CHUNK_CHARS)
+def _pieces(articles: Iterable[Article], cache: ParseCache | None) -> Iterator[Piece]:
+    # CHUNK_CHARS is far below spaCy's default max_length, so pieces never need the model.
+    limit = CHUNK_CHARS
     for article in articles:
         text = article.nlp_text
         spans = [(0, len(text))] if len(text) <= limit else chunks(text, limit)
@@ -122,7 +123,7 @@ def _make(nlp: Language, piece: Piece) -> Doc:
 
 
 def process(
-    nlp: Language,
+    nlp: Language | Callable[[], Language],
     articles: Iterable[Article],
     *,
     batch_size: int = 16,
@@ -130,24 +131,36 @@ def process(
     cache: ParseCache | None = None,
 ) -> Iterator[tuple[Article, list[Doc]]]:
     """Stream (article, parsed docs) in input order: one doc per article, or its pieces in
-    order when it is longer than CHUNK_CHARS. Cached docs are loaded instead of parsed."""
-    feed, order = itertools.tee(_pieces(nlp, articles, cache))
-    to_parse = ((_make(nlp, p), p) for p in feed if not p.cached)
-    parsed = nlp.pipe(to_parse, as_tuples=True, batch_size=batch_size, n_process=n_process)
+    order when it is longer than CHUNK_CHARS. Cached docs are loaded instead of parsed.
+
+    `nlp` may be a function that builds the pipeline: it is called only when some piece
+    is not cached, so a fully cached run skips loading the model.
+    """
+    get_nlp = nlp if callable(nlp) and not isinstance(nlp, Language) else (lambda: nlp)
+    feed, order = itertools.tee(_pieces(articles, cache))
+    parsed = None
     docs: list[Doc] = []
     for piece in order:
-        doc = _cached_doc(nlp, piece, cache) if piece.cached else next(parsed)[0]
-        if cache is not None and not piece.cached:
-            cache.save(piece.key, doc)
+        if piece.cached:
+            doc = _cached_doc(get_nlp, piece, cache)
+        else:
+            if parsed is None:
+                model = get_nlp()
+                to_parse = ((_make(model, p), p) for p in feed if not p.cached)
+                parsed = model.pipe(to_parse, as_tuples=True, batch_size=batch_size, n_process=n_process)
+            doc = next(parsed)[0]
+            if cache is not None:
+                cache.save(piece.key, doc)
         docs.append(doc)
         if piece.number == piece.total - 1:
             yield piece.article, docs
             docs = []
 
 
-def _cached_doc(nlp: Language, piece: Piece, cache: ParseCache) -> Doc:
+def _cached_doc(get_nlp: Callable[[], Language], piece: Piece, cache: ParseCache) -> Doc:
     doc = cache.load(piece.key)
     if doc is None:  # unreadable entry: parse again and replace it
-        doc = nlp(_make(nlp, piece))
+        model = get_nlp()
+        doc = model(_make(model, piece))
         cache.save(piece.key, doc)
     return doc

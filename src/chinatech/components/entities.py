@@ -42,10 +42,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Mapping
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -1250,25 +1248,9 @@ def make_entities(nlp: Language, name: str, extra_companies: list[dict], extra_p
                     former=former_names(extra_companies))
 
 
-@lru_cache(maxsize=1)
-def _shipped_former_names() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    # knowledge.Entry folds former names into its forms; companies.yaml holds one flow
-    # mapping per line, so parsing only the lines that have former names keeps this quick.
-    text = resources.files("chinatech.data").joinpath("companies.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    found = []
-    for line in text.splitlines():
-        if "former_names" in line and line.lstrip().startswith("- {"):
-            item = yaml.load(line.strip()[2:], Loader=loader) or {}
-            found.append((str(item["name"]), tuple(str(f) for f in item.get("former_names") or [])))
-    return tuple(found)
-
-
 def former_names(extra: Iterable[dict] = ()) -> dict[str, tuple[str, ...]]:
     """Each company's former names (NextEV for NIO), shipped plus `extra`."""
-    found = dict(_shipped_former_names())
-    found.update({str(i["name"]): tuple(str(f) for f in i.get("former_names") or []) for i in extra if "name" in i})
-    return found
+    return {e.name: e.former_names for e in knowledge.companies(extra) if e.former_names}
 
 
 class Entities:
