@@ -28,3 +28,23 @@ def test_dask_local_cluster_equals_local_engine(corpus_tables, tmp_path):
         distributed.FILES_PER_PARTITION = 25
     for name, frame in corpus_tables.items():
         pd.testing.assert_frame_equal(tables[name], frame)
+
+
+def test_local_parallel_engine_only_splits_what_it_can():
+    from chinatech.parallel import can_partition
+
+    assert can_partition(["a/x.txt", "b/y.txt"])
+    assert not can_partition(["a/x.txt", "b/x.txt"])  # equal stems are numbered by one process
+    assert not can_partition(["-", "b/y.txt"])
+
+
+def test_local_parallel_engine_equals_one_process(corpus_tables):
+    import chinatech.parallel as parallel
+
+    parallel.FILES_PER_TASK = 1
+    try:
+        tables = extract([CORPUS], settings=Settings(cache=False, n_process=2))
+    finally:
+        parallel.FILES_PER_TASK = 4
+    for name, frame in corpus_tables.items():
+        pd.testing.assert_frame_equal(tables[name], frame)

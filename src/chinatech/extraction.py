@@ -211,12 +211,7 @@ def extract(
         if warn:
             warn(message)
 
-    if engine == "dask":
-        from .distributed import dask_rows
-
-        stream = dask_rows(paths, settings=settings, warn=note, scheduler=scheduler, mentions=keep)
-    else:
-        stream = iter_rows(paths, settings=settings, warn=note, stdin=stdin, mentions=keep)
+    stream = _stream(paths, settings=settings, warn=note, stdin=stdin, mentions=keep, engine=engine, scheduler=scheduler)
     for rows in stream:
         for name in wanted:
             collected[name].extend(rows[name])
@@ -226,6 +221,39 @@ def extract(
     found = _discover(kept, collected) if discover else []
     frames = {name: to_frame(name, collected[name]) for name in wanted}
     return Tables(frames, warnings=messages, mentions=kept, discovered=found)
+
+
+def _stream(paths, *, settings: Settings, warn: Warn, stdin, mentions: bool, engine: str, scheduler: str | None):
+    """Rows per article from the engine the options chose."""
+    if engine == "dask":
+        from .distributed import dask_rows
+
+        return dask_rows(paths, settings=settings, warn=warn, scheduler=scheduler, mentions=mentions)
+    if settings.n_process > 1:
+        from .corpus import iter_sources
+        from .errors import InputError
+        from .parallel import can_partition, parallel_rows
+
+        paths = list(paths)
+        sources = list(iter_sources(paths, warn=lambda message: None))
+        if len(sources) > 1 and can_partition(sources):
+            sources = list(iter_sources(paths, warn=warn))
+            if not sources:
+                raise InputError("no input files to read")
+            return _nonempty(parallel_rows(sources, settings=settings, warn=warn, mentions=mentions))
+    return iter_rows(paths, settings=settings, warn=warn, stdin=stdin, mentions=mentions)
+
+
+def _nonempty(rows: Iterator[dict[str, list[dict]]]) -> Iterator[dict[str, list[dict]]]:
+    """Like the single-process run: nothing readable at all is an error, not empty tables."""
+    from .errors import InputError
+
+    produced = False
+    for row in rows:
+        produced = True
+        yield row
+    if not produced:
+        raise InputError("no readable input: every file was skipped")
 
 
 def _discover(mentions: list[dict], collected: dict[str, list[dict]]) -> list[dict]:

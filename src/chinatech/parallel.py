@@ -1,0 +1,65 @@
+"""The local parallel engine: files partitioned over worker processes on this machine.
+
+spaCy's own `n_process` parallelises parsing only: the parent still tokenises, pickles
+every Doc both ways and builds every row, so on 2 cores it gave about 1.25x. Here each
+worker runs the whole chain (read, clean, parse, extract) on a few files at a time and
+sends back rows, which are small. Output order is input order, so the tables equal a
+single-process run's.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .config import Settings
+from .corpus import corpus_repeated_lines
+from .distributed import partition, run_partition
+
+# Small tasks balance uneven files; each still amortises the task's pickling.
+FILES_PER_TASK = 4
+
+
+def can_partition(sources: list) -> bool:
+    """Standard input cannot be split, and equal file stems need one process to number them."""
+    stems = [Path(str(s)).stem for s in sources]
+    return "-" not in map(str, sources) and len(set(stems)) == len(stems)
+
+
+def parallel_rows(
+    sources: list,
+    *,
+    settings: Settings,
+    warn: Callable[[str], None],
+    mentions: bool = False,
+) -> Iterator[dict[str, list[dict]]]:
+    """Yield each article's rows in input order, computed by `settings.n_process` workers."""
+    repeated = corpus_repeated_lines(sources)
+    single = replace(settings, n_process=1)
+    tasks = partition([str(s) for s in sources], FILES_PER_TASK)
+    # fork starts workers in milliseconds; the model is still built once in each worker.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=settings.n_process, mp_context=context) as pool:
+        yield from _ordered(pool, tasks, single, repeated, mentions, warn, window=2 * settings.n_process)
+
+
+def _ordered(pool, tasks: Iterable[list[str]], settings, repeated, mentions, warn, *, window: int):
+    """Keep at most `window` tasks in flight, so memory stays flat however many files."""
+    pending: deque[Future] = deque()
+    for task in tasks:
+        pending.append(pool.submit(run_partition, task, settings, repeated, mentions))
+        if len(pending) >= window:
+            yield from _collect(pending.popleft(), warn)
+    while pending:
+        yield from _collect(pending.popleft(), warn)
+
+
+def _collect(future: Future, warn: Callable[[str], None]) -> Iterator[dict[str, list[dict]]]:
+    rows, messages = future.result()
+    for message in messages:
+        warn(message)
+    yield from rows
