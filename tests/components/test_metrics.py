@@ -98,6 +98,29 @@ FACTS = [
 ]
 
 
+# Lists, changes, glued currency codes, number words with a scale; subjects that are the
+# company the parse links to the figure, never the figure's own phrase or an investor.
+FACTS += [
+    ("Oppo and Honor shipped 9 and 7.5 million units, respectively.",
+     [row("9", 9_000_000.0, "units", subject="Oppo"), row("7.5 million units", 7_500_000.0, "units", subject="Honor")]),
+    ("Lenovo's tablet shipments fell from 4.2 to 3.1 million year over year.",
+     [row("4.2", 4_200_000.0, "shipments", subject="Lenovo"), row("3.1 million", 3_100_000.0, "items", subject="Lenovo")]),
+    ("Nio's shares were up 2.3 percent at HKD45.60 (USD5.83) as of 10.00 a.m. today.",
+     [row("2.3 percent", 2.3, "percent", subject="NIO"), row("HKD45.60", 45.6, "HKD", subject="NIO"),
+      row("USD5.83", 5.83, "USD", subject="NIO")]),
+    ("Baidu booked RMB8bn in cloud revenue.", [row("RMB8bn", 8_000_000_000.0, "CNY", subject="Baidu")]),
+    ("Analysts think BYD can pass the two million units mark this year.",
+     [row("two million units", 2_000_000.0, "units", subject="BYD")]),
+    ("Kuaishou, the owner of the Kwai app, grew revenue 9% last year. "
+     "The company, which faced a probe, reported revenue of US$9 billion.",
+     [row("9%", 9.0, "percent", subject="Kuaishou"), row("US$9 billion", 9_000_000_000.0, "USD", subject="Kuaishou")]),
+    ("Zhipu AI is a chatbot maker. Its latest round valued it at about US$2 billion.",
+     [row("about US$2 billion", 2_000_000_000.0, "USD", "approx", subject="Zhipu AI")]),
+    ("Xiaomi shipped 8 million phones. The 30 percent drop pushed the company down the list.",
+     [row("8 million phones", 8_000_000.0, "phones", subject="Xiaomi"), row("30 percent", -30.0, "percent", subject="Xiaomi")]),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), FACTS, ids=[t for t, _ in FACTS])
 def test_facts(parse, text, expected):
     keys = tuple(dict.fromkeys(k for e in expected for k in e))
@@ -144,6 +167,8 @@ def test_not_facts(parse, text):
     ("In 2016 Legend Capital announced that it has 35 investments.", "", "2016"),
     ("Founded in 2010, Anta employs 14,000 people.", "", ""),
     ("Honor sold 3 million phones, up 10.9% from a year earlier.", "2020-05-01", ""),
+    # a relative clause on the reporting subject dates the report
+    ("The firm, which last year faced a probe, reported revenue of US$9 billion.", "2021-06-18", "2020"),
 ])
 def test_period(parse, text, article_date, expected):
     periods = [r["period"] for r in metric_rows(parse(text, date=article_date))]

@@ -172,6 +172,40 @@ CASES = [
 ]
 
 
+# A scale or unit written on the last number of a list or a change applies to the bare
+# numbers before it; each number is its own value (read here: the first). "between" and a
+# plain "from A to B" with no verb of change stay ranges.
+SHARED = [
+    ("9 and 7.5 million units", q(9_000_000.0, "units")),
+    ("4 or 5 percent", q(4.0, "percent")),
+    ("2 and 3 billion yuan", q(2_000_000_000.0, "CNY")),
+    ("slid from 9.4 to 6.2 million", q(9_400_000.0)),
+    ("climbed sharply from 20 to 35 percent", q(20.0, "percent")),
+    ("ages range from 16 to 30 years", r(16.0, 30.0, "years")),
+    ("between 4 and 6 million units", r(4_000_000.0, 6_000_000.0, "units")),
+    ("3.1 million year over year", q(3_100_000.0)),
+    ("HKD88.40", q(88.4, "HKD")),
+    ("RMB7bn", q(7_000_000_000.0, "CNY")),
+    ("two million cars", q(2_000_000.0, "cars")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARED, ids=[c[0] for c in SHARED])
+def test_scale_and_unit_shared_in_lists_and_changes(text, expected):
+    assert parse_quantity(text) == expected
+
+
+@pytest.mark.parametrize(("text", "at", "span"), [
+    ("Oppo and Honor shipped 9 and 7.5 million units", 23, "9"),
+    ("Oppo and Honor shipped 9 and 7.5 million units", 29, "7.5 million units"),
+    ("shipments slid from 9.4 to 6.2 million year over year", 20, "9.4"),
+    ("shipments slid from 9.4 to 6.2 million year over year", 27, "6.2 million"),
+])
+def test_each_listed_number_is_found_on_its_own(text, at, span):
+    found = find_quantity(text, at=at)
+    assert found is not None and text[found.start:found.end] == span
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] or "<empty>" for c in CASES])
 def test_parse_quantity_table(text, expected):
     assert parse_quantity(text) == expected

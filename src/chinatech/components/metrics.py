@@ -159,7 +159,7 @@ class Metrics:
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        for start, end, source in candidates(doc, self.matcher):
+        for start, end, source in candidates(doc, self.matcher, self.units):
             metric = read_metric(doc, start, end, source, self.units, self.cues)
             if metric is not None and not is_noise(doc, metric, source, self.cues):
                 found.append(metric)
@@ -221,19 +221,39 @@ def build_matcher(nlp: Language, units: Units, cues: Cues) -> Matcher:
         [{"LOWER": {"IN": sorted(units.articles)}}, {"LOWER": {"IN": sorted(units.standalone_multipliers)}}],
     ])
     matcher.add("DURATION", [[number, {"ORTH": "-"}, {"LOWER": {"IN": singular_times}}]])
-    matcher.add("NUMBER", [[{"LIKE_NUM": True, "IS_ALPHA": False}]])
+    matcher.add("NUMBER", [[{"LIKE_NUM": True, "IS_ALPHA": False}], [{"TEXT": {"REGEX": _glued_code_re(units)}}]])
     return matcher
 
 
-def candidates(doc: Doc, matcher: Matcher) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=4)
+def _glued_code_re(units: Units) -> str:
+    """A currency code written onto its number, one token to the tokenizer: "HKD139.90", "RMB5bn"."""
+    codes = sorted((c for c in units.currency_codes if c.isalpha()), key=len, reverse=True)
+    return rf"^(?:{'|'.join(map(re.escape, codes))})[0-9][0-9.,]*[A-Za-z]{{0,3}}$" if codes else r"(?!)"
+
+
+def candidates(doc: Doc, matcher: Matcher, units: Units) -> list[tuple[int, int, str]]:
     """(start, end, source) token ranges that may hold a quantity."""
     found = [(e.start, e.end, "ent") for e in entities(doc) if e.label_ in NUMERIC_LABELS | DURATION_LABELS]
     for match_id, start, end in matcher(doc):
         source = doc.vocab.strings[match_id]
-        if source == "NUMBER" and doc[start].ent_type_:
+        inside = doc[start].ent_type_ and not (_listed_inside(doc[start], units) or _glued_code(doc[start], units))
+        if source == "NUMBER" and inside:
             continue  # an entity covers it: a quantity read whole, or a date, name, time...
         found.append((start, end, source))
     return found
+
+
+def _glued_code(token: Token, units: Units) -> bool:
+    """NER and the name gazetteers sometimes take "USD7.20" for a name; it is an amount."""
+    return token.text[:1].isupper() and re.match(_glued_code_re(units), token.text) is not None
+
+
+def _listed_inside(token: Token, units: Units) -> bool:
+    """A later number of "18 and 14.7 million" or "fell from 17 to 12 million" that NER put in
+    one entity: it is read on its own too (a true range still wins the overlap in keep_best)."""
+    joiners = units.list_words | units.range_connectors
+    return token.ent_iob_ == "I" and token.i > 0 and token.nbor(-1).lower_ in joiners
 
 
 def keep_best(metrics: list[Metric]) -> list[Metric]:
@@ -329,7 +349,7 @@ def fallback_unit(number: Token, units: Units, cues: Cues) -> str:
     """The unit of a count with no noun after it: the noun the number hangs on, else a
     generic word (an empty unit would never match anything)."""
     head = number.head
-    if head is not number and head.pos_ == "NOUN" and not head.ent_type_:
+    if head is not number and head.pos_ == "NOUN" and not head.ent_type_ and not _compares(head):
         return noun_unit(head, units, cues)
     referent = _of_pronoun_noun(number)
     if referent is not None:
@@ -383,7 +403,7 @@ def counted_noun(doc: Doc, numeric: Span, quantity: Quantity) -> Token | None:
     if after is not None:
         return after
     head = number.head
-    if number.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and head.tag_ in ("NN", "NNS") and head.i > number.i:
+    if number.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and head.tag_ in ("NN", "NNS") and head.i > number.i and not _compares(head):
         return head
     if number.dep_ == "pobj" and number.head.lower_ == "of" and number.head.head.pos_ == "NOUN":
         return number.head.head
@@ -398,6 +418,8 @@ def _noun_after(doc: Doc, i: int, number: Token, *, linked: bool = True) -> Toke
     for token in doc[i:min(sent_end, i + 7)]:
         if token.tag_ not in PHRASE_TAGS or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY") and token.tag_ in NOUN_TAGS:
             break
+        if _compares(token):
+            break  # "fell to 3 million year over year": a comparison, not what was counted
         if token.tag_ == "CC" and (best is None or _ends_phrase(best)):
             break  # "12 regional hubs and local staff": the phrase ended at the plural
         if token.tag_ in NOUN_TAGS:
@@ -405,6 +427,13 @@ def _noun_after(doc: Doc, i: int, number: Token, *, linked: bool = True) -> Toke
             if _ends_phrase(token):
                 break  # "tens of vendors selling phones": a plural noun ends the phrase
     return best if best is not None and (not linked or _linked(best, number)) else None
+
+
+def _compares(token: Token) -> bool:
+    """"year over year", "month on month"."""
+    doc = token.doc
+    return (token.i + 2 < len(doc) and doc[token.i + 1].lower_ in load_units().comparison_joiners
+            and doc[token.i + 2].lower_ == token.lower_)
 
 
 def _ends_phrase(noun: Token) -> bool:
@@ -439,7 +468,8 @@ def is_noise(doc: Doc, metric: Metric, source: str, cues: Cues) -> bool:
     q = metric.quantity
     if source == "ent" and metric.number.ent_type_ in DURATION_LABELS and metric.kind != "duration":
         return True  # a date or a time of day
-    if source == "NUMBER" and metric.noun is None and metric.kind == "count":
+    if (source == "NUMBER" and metric.noun is None and metric.kind == "count"
+            and metric.number.ent_type_ not in NUMERIC_LABELS and not _is_scaled(_span(doc, metric))):
         return True  # a bare number NER did not take for a quantity: too often a label
     if metric.kind in ("count", "duration") and q.value == 1:
         return True  # "one of them", "one-stop", "a year": the word, not a count
@@ -449,8 +479,8 @@ def is_noise(doc: Doc, metric: Metric, source: str, cues: Cues) -> bool:
         return True  # "on 11.11": a count is whole; a bare decimal is a date, score or version
     span = _span(doc, metric)
     return (_is_year(span, q, metric) or _in_name(doc, metric) or _is_label(doc, span, metric, cues)
-            or _is_list_number(doc, span) or _is_phone(doc, span)
-            or metric.kind == "count" and _is_reference(doc, span, cues)
+            or metric.kind not in ("money", "percent") and _is_list_number(doc, span) or _is_phone(doc, span)
+            or metric.kind == "count" and not _is_scaled(span) and _is_reference(doc, span, cues)
             or metric.kind == "duration" and _in_time_frame(doc, span, cues))
 
 
@@ -473,6 +503,8 @@ def _in_name(doc: Doc, metric: Metric) -> bool:
     """Digits that belong to a name: inside a company or product ("Honor 90"), or right
     after a proper noun they modify ("Global Survey 2021", "Mate 60")."""
     number = metric.number
+    if metric.kind == "money" and metric.start_char == number.idx and _glued_code(number, load_units()):
+        return False  # "USD7.20" read whole as an amount, whatever the gazetteer thought
     if number.i in _named_tokens(doc):
         return True
     if metric.kind in ("money", "percent", "rank", "multiple"):
@@ -532,6 +564,13 @@ def _is_phone(doc: Doc, span: Span) -> bool:
         if match.start() <= at < match.end() and sum(c.isdigit() for c in match.group()) >= 7:
             return not re.search(r"\d,\d{3}", match.group())
     return False
+
+
+def _is_scaled(span: Span) -> bool:
+    """"the three million units mark": a count large enough to need a scale word is a new
+    figure, not a reference back to things already named."""
+    scales = load_units().scale_words
+    return any(t.lower_ in scales for t in span)
 
 
 def _is_reference(doc: Doc, span: Span, cues: Cues) -> bool:
@@ -597,6 +636,8 @@ def is_decrease(doc: Doc, metric: Metric, cues: Cues) -> bool:
     span = _span(doc, metric)
     if span.start > 0 and doc[span.start - 1].lower_ in ("down", "minus"):
         return True
+    if span.start > 1 and doc[span.start - 1].lower_ in cues.level_prepositions and doc[span.start - 2].like_num:
+        return False  # "fell from 9 to 6 million": both ends are levels, whatever the parse says
     preposition = None
     token = span.root
     for _ in range(6):
@@ -654,7 +695,11 @@ class Mentions:
         for _ in range(ANTECEDENT_SENTENCES):
             if window > 0:
                 window = sentence(token.doc[window - 1]).start
-        before = [m for m in self.mentions if window <= m.span.start and m.span.end <= token.i and m.label != "publisher"]
+        before = [m for m in self.mentions if window <= m.span.start and m.span.end <= token.i
+                  and m.label not in ("publisher", "investor")]
+        if token.lemma_.lower() in _COMPANY_NOUNS and any(m.label == "company" for m in before):
+            # "The company reported ..." after "ByteDance, the parent of TikTok": a firm, not its app.
+            before = [m for m in before if m.label == "company"]
         salient = [m for m in before if _salient(m.span)]
         named = [m for m in before if m.label != "GPE"]
         return (salient or named or before or [None])[-1]
@@ -678,6 +723,11 @@ class Mentions:
         return min(near)[2] if near else None
 
 
+# Anaphoric nouns that only a company can be the antecedent of ("the app" may be a product).
+_COMPANY_NOUNS = frozenset({"company", "firm", "startup", "start-up", "group", "giant", "maker", "manufacturer",
+                            "vendor", "conglomerate", "unicorn", "carmaker", "automaker", "retailer", "operator"})
+
+
 def _salient(span: Span) -> bool:
     root = span.root
     if root.dep_ in SUBJECT_DEPS:
@@ -694,6 +744,9 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
     the parse from the number (a possessor, the subject of a governing verb, a pronoun's
     antecedent); else the subject noun phrase; else the nearest mention in the sentence."""
     span = _span(doc, metric)
+    respective = _respective(span, mentions)
+    if respective is not None:
+        return respective.name
     start = metric.noun if metric.noun is not None and metric.noun.i >= span.start else metric.number
     fallback = ""
     token = start
@@ -705,6 +758,9 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
             name, chunk = _verb_subject(token, mentions, cues, span)
             if name:
                 return name
+            other = _object_or_agent(token, mentions, cues, span)
+            if other is not None:
+                return other.name
             fallback = fallback or chunk
         if token.head == token:
             break
@@ -714,8 +770,77 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
             reporter = _named_subject(token.head, mentions, cues)
             return reporter.name if reporter and reporter.label not in ("publisher", "GPE") and not fallback else fallback
         token = token.head
-    nearest = mentions.nearest(span)
-    return fallback or (nearest.name if nearest else "")
+    if fallback:
+        return fallback
+    nearest = _nearest_referent(span, mentions, cues)
+    return nearest.name if nearest else ""
+
+
+def _respective(span: Span, mentions: Mentions) -> Mention | None:
+    """"Oppo and Vivo shipped 9 and 7 million units, respectively": the i-th listed number
+    belongs to the i-th of the names coordinated in the sentence."""
+    sent = sentence(span)
+    marker = next((t for t in sent if t.lower_ == "respectively"), None)
+    if marker is None or marker.i < span.start:
+        return None
+    named = [m for m in mentions.mentions if sent.start <= m.span.start < marker.i and m.label not in ("publisher", "GPE")]
+    roots = {m.span.root.i: m for m in named}
+    chains = []
+    for m in named:
+        root = m.span.root
+        if root.dep_ == "conj" and root.head.i in roots:
+            continue
+        chain = [m]
+        while True:
+            nxt = next((c for c in chain[-1].span.root.children if c.dep_ == "conj" and c.i in roots), None)
+            if nxt is None:
+                break
+            chain.append(roots[nxt.i])
+        if len(chain) > 1:
+            chains.append(chain)
+    if not chains:
+        return None
+    chain = chains[-1]
+    scales = load_units().scale_words
+    numbers = [t.i for t in sent if t.i < marker.i and t.like_num and t.lower_ not in scales
+               and t.i >= chain[-1].span.end and not any(c.isalpha() for c in t.text)]
+    numbers = numbers[-len(chain):]
+    first = next((t.i for t in span if t.like_num and t.lower_ not in scales), None)
+    if len(numbers) != len(chain) or first not in numbers:
+        return None
+    return chain[numbers.index(first)]
+
+
+def _object_or_agent(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> Mention | None:
+    """When a verb's subject names no company: the object it values ("the round valued it at
+    $2 billion", "estimating its value at"), or the agent of a passive ("was secured by Apple").
+    An investor or publisher is never the answer ("led by Sequoia")."""
+    for child in verb.children:
+        if figure.start <= child.i < figure.end:
+            continue
+        found = None
+        if child.dep_ == "dobj":
+            found = _resolve(child, mentions, cues) or _possessor(child, mentions, cues)
+        elif child.dep_ == "agent" and any(c.dep_ == "nsubjpass" for c in verb.children):
+            found = next((_resolve(o, mentions, cues) for o in child.children if o.dep_ == "pobj"), None)
+        if found is not None and found.label not in ("investor", "publisher"):
+            return found
+    return None
+
+
+def _nearest_referent(span: Span, mentions: Mentions, cues: Cues) -> Mention | None:
+    """The mention closest to the figure in its sentence, counting "the company" or "it" as the
+    name it stands for."""
+    best = mentions.nearest(span)
+    distance = abs(best.span.start - span.start) if best else len(span.doc)
+    for token in sentence(span):
+        if span.start <= token.i < span.end or mentions.at(token) or abs(token.i - span.start) >= distance:
+            continue
+        if _is_anaphoric(token, cues):
+            found = mentions.antecedent(token)
+            if found is not None and found.label != "GPE":
+                best, distance = found, abs(token.i - span.start)
+    return best
 
 
 def _possessor(token: Token, mentions: Mentions, cues: Cues) -> Mention | None:
@@ -763,8 +888,8 @@ def _verb_subject(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> 
     """(a named subject, else the subject's noun phrase) of a verb; not the figure itself
     ("35% of whom are engineers")."""
     subject = _subject_of(verb)
-    if subject is None or figure.start <= subject.i < figure.end:
-        return None, ""
+    if subject is None or subject.left_edge.i <= figure.start <= subject.right_edge.i:
+        return None, ""  # "the 38 percent drop was ...": the figure's own phrase, not its subject
     named = _named_subject(verb, mentions, cues)
     lemma = subject.lemma_.lower()
     if named and named.label != "GPE":
@@ -958,7 +1083,11 @@ def _clause_verb(token: Token) -> Token | None:
 def _governs(date_verb: Token | None, verb: Token | None) -> bool:
     """A date dates a figure when both hang on the same verb, or the date's verb governs the
     figure's ("In 2016 X announced that it has 35 ..."); not "Founded in 2010, X employs 900"."""
-    return date_verb is None or verb is None or date_verb == verb or date_verb in verb.ancestors
+    if date_verb is None or verb is None or date_verb == verb or date_verb in verb.ancestors:
+        return True
+    # "The company, which last year weathered a probe, reported ...": a relative clause on the
+    # subject of the figure's verb dates the subject's report too.
+    return date_verb.dep_ == "relcl" and date_verb.head.dep_ in SUBJECT_DEPS and date_verb.head.head == verb
 
 
 def normalise_period(text: str, article_date: date | None, cues: Cues | None = None) -> str:

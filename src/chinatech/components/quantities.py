@@ -80,6 +80,10 @@ class Units:
     range_connectors: frozenset[str]
     between_words: frozenset[str]
     range_and_words: frozenset[str]
+    list_words: frozenset[str]
+    change_words: frozenset[str]
+    change_window: int
+    comparison_joiners: frozenset[str]
     unit_stopwords: frozenset[str]
     unit_aliases: Mapping[str, str]
     irregular_plurals: Mapping[str, str]
@@ -211,6 +215,10 @@ def _build_units(data: Mapping[str, Any]) -> Units:
         range_connectors=_words(data, "ranges", "connectors"),
         between_words=_words(data, "ranges", "between"),
         range_and_words=_words(data, "ranges", "and"),
+        list_words=_words(data, "ranges", "list"),
+        change_words=_words(data, "ranges", "change_words") | _words(data, "decrease_words"),
+        change_window=int(_section(data, "ranges").get("change_window", 4)),
+        comparison_joiners=_words(data, "units", "comparison_joiners"),
         unit_stopwords=_words(data, "units", "stopwords"),
         unit_aliases=_labels(data, "units", "aliases"),
         irregular_plurals=_labels(data, "units", "irregular_plurals"),
@@ -634,6 +642,12 @@ def _try_amount(ctx: _Ctx, i: int) -> _Hit | None:
     qualifier, j = _suffix_qualifier(ctx, first.end, None)
     between = i > 0 and ctx.toks[i - 1].low in ctx.units.between_words
     second = None if qualifier else _range_end(ctx, j, first, between)
+    if second is not None and _is_change(ctx, i):
+        return _shared(ctx, i, first, second)  # "fell from 17 to 12 million": two values
+    if second is None and not qualifier and not between and j == first.end:
+        listed = _list_end(ctx, j, first)
+        if listed is not None:
+            return _shared(ctx, i, first, listed)
     unit = first.unit or (second.unit if second else None)
     if second:
         j = second.end
@@ -645,6 +659,50 @@ def _try_amount(ctx: _Ctx, i: int) -> _Hit | None:
         low, high = _range_bounds(first, second)
         return _Hit(i, j, None, low, high, unit, qualifier, noun=noun)
     return _Hit(i, j, first.value, unit=unit, qualifier=qualifier, noun=noun)
+
+
+def _is_change(ctx: _Ctx, i: int) -> bool:
+    """Whether "from" before token i follows a verb of change ("sales fell from A to B")."""
+    toks, u = ctx.toks, ctx.units
+    if i == 0 or toks[i - 1].low not in u.range_markers or toks[i - 1].low in u.between_words:
+        return False
+    words = [t.low for t in toks[max(0, i - 1 - u.change_window):i - 1] if t.kind == "word"]
+    return any(w in u.change_words for w in words)
+
+
+def _list_end(ctx: _Ctx, j: int, first: _Amount) -> _Amount | None:
+    """The next item of a list of bare numbers ("18 and 14.7 million"), when the last item
+    carries the scale or unit the first lacks; None otherwise."""
+    toks, u = ctx.toks, ctx.units
+    if first.factor is not None or first.unit or j >= len(toks) or toks[j].low not in u.list_words:
+        return None
+    second = _read_amount(ctx, j + 1, check_left=False)
+    if second is None:
+        return None
+    if second.factor is None and not second.unit and _list_end(ctx, second.end, second) is None:
+        return None  # "3 and 4 apps": nothing to share
+    return second  # a bare middle item ("2 or 3 or 4 million") is shared onward by _list_tail
+
+
+def _shared(ctx: _Ctx, i: int, first: _Amount, last: _Amount) -> _Hit:
+    """The first of two numbers, read with the scale and unit written only on the last."""
+    value = first.value
+    factor = last.factor if last.factor is not None else _last_factor(ctx, last)
+    if first.factor is None and factor is not None:
+        value *= factor
+    unit = first.unit or last.unit
+    if unit is None:
+        unit = _counted_unit(ctx, _list_tail(ctx, last).end, after_of=False)[0]
+    return _Hit(i, first.end, value, unit=unit)
+
+
+def _list_tail(ctx: _Ctx, amount: _Amount) -> _Amount:
+    nxt = _list_end(ctx, amount.end, amount) if amount.factor is None and not amount.unit else None
+    return _list_tail(ctx, nxt) if nxt is not None else amount
+
+
+def _last_factor(ctx: _Ctx, amount: _Amount) -> Decimal | None:
+    return _list_tail(ctx, amount).factor
 
 
 def _suffix_qualifier(ctx: _Ctx, j: int, current: str | None) -> tuple[str | None, int]:
@@ -710,6 +768,8 @@ def _head_noun(ctx: _Ctx, j: int) -> tuple[str | None, int]:
         joined = "-".join(p.low for p in parts)
         if joined in u.unit_stopwords or parts[0].low in u.unit_stopwords or _is_number_word(parts[0].low, u):
             break
+        if _low(toks, end) in u.comparison_joiners and _low(toks, end + 1) == joined:
+            break  # "year over year" compares, it is not what was counted
         words.append((parts[-1], end))
         j = end
     while words and _looks_like_modifier(words[-1][0].low):
