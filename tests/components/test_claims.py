@@ -10,7 +10,7 @@ import pytest
 import spacy
 
 from chinatech.components.claims import (
-    Quote, claim_rows, find_quotes, iter_claims, load_cues, report_title,
+    Quote, claim_rows, find_quotes, iter_claims, load_cues, merge_bracket_fragments, report_title,
 )
 from chinatech.tables import SCHEMAS
 
@@ -143,6 +143,83 @@ MORE_ATTRIBUTION = [
 @pytest.mark.parametrize("body, fragment, expected", MORE_ATTRIBUTION)
 def test_more_attribution(rows, body, fragment, expected):
     assert who(find(rows(body), fragment)) == expected
+
+
+# "The firm", "the startup", unnamed people and list owners: a phrase that describes or
+# surrounds a name is resolved to the actor it means, not to the word nearest to it.
+REFERRING_ATTRIBUTION = [
+    pytest.param(
+        "Tablet sales in Brazil fell 12% in 2023, figures from research firm Canalys show. "
+        "Budget maker Xiaomi's tablet sales dropped from 9 million to 7 million units, according to the firm.",
+        "Xiaomi's tablet sales", ("Canalys", "organisation"), id="according-to-the-firm-same-descriptor"),
+    pytest.param(
+        "Canalys published its tablet tracker on Monday. "
+        "Xiaomi's tablet sales in Brazil dropped 22% to 7 million units in 2023, according to the company.",
+        "Xiaomi's tablet sales", ("Canalys", "organisation"), id="according-to-the-company-prefers-the-cited-publisher"),
+    pytest.param(
+        "Nio recorded its highest growth in October. "
+        "The EV startup said on Monday it shipped 16,074 cars in October, up 30 percent from a year earlier.",
+        "shipped 16,074 cars", ("NIO", "organisation"), id="descriptive-noun-phrase-is-the-company-meant"),
+    pytest.param(
+        "Tencent opened a studio in Paris in 2022. "
+        "The group, which last year settled a lawsuit with Peter Novak, reported a 45% increase in profit to US$3 billion.",
+        "45% increase", ("Tencent", "organisation"), id="the-group-reported-figure-skips-relative-clause"),
+    pytest.param(
+        "Sources close to Moonshot AI said the latest round valued the startup at US$2 billion.",
+        "latest round", ("", "unnamed"), id="sources-close-to-x-are-not-x"),
+    pytest.param(
+        "BYD sold 3 million cars in 2023. Experts believe the Shenzhen-based carmaker can sell 4 million cars in 2024.",
+        "Experts believe", ("", "unnamed"), id="generic-plural-people-name-no-one"),
+    pytest.param(
+        "Apple sold 8 million phones in India in 2023. The top spot by a foreign brand on Canalys' list went to Samsung in 2023.",
+        "The top spot", ("Canalys", "organisation"), id="place-on-a-list-is-its-owners-claim"),
+    pytest.param(
+        "Xiaomi has disputed Canalys' numbers for 2023, pointing to higher estimates of 12 million units.",
+        "disputed", ("", "author"), id="disputing-a-list-is-not-citing-it"),
+]
+
+
+@pytest.mark.parametrize("body, fragment, expected", REFERRING_ATTRIBUTION)
+def test_referring_attribution(rows, body, fragment, expected):
+    assert who(find(rows(body), fragment)) == expected
+
+
+def test_bracketed_ticker_neither_opens_a_claim_nor_speaks(rows):
+    found = rows("Nio's shares in Hong Kong [HKG: 9866] rose 4 percent to HKD50.10 today. "
+                 "The Shanghai-based firm's New York-listed stock [NYSE: NIO] closed 3.5 percent up at USD6.99 yesterday.")
+    assert not any(r["text"].lstrip("[").startswith(("NYSE", "HKG")) for r in found)
+    assert all(r["attributed_to"] not in ("NYSE", "HKG") for r in found)
+
+
+MERGED = (0, "Nio 's New York - listed stock [ NYSE : NIO ] closed up 3 % .")
+
+
+@pytest.mark.parametrize("starts, expected", [
+    pytest.param([0, 7, 17], [MERGED, (2, "Ok")], id="split-before-bracket"),
+    pytest.param([0, 8, 17], [MERGED, (2, "Ok")], id="split-inside-bracket"),
+    pytest.param([0, 17], [MERGED, (1, "Ok")], id="no-split-kept"),
+    pytest.param([0, 12, 17], [(0, "Nio 's New York - listed stock [ NYSE : NIO ]"), (1, "closed up 3 % ."), (2, "Ok")],
+                 id="split-after-bracket-closes-is-left"),
+])
+def test_merge_bracket_fragments(starts, expected):
+    nlp = spacy.blank("en")
+    doc = nlp("Nio's New York-listed stock [NYSE: NIO] closed up 3%. Ok")
+    for token in doc:
+        token.is_sent_start = token.i in starts
+    merged = [(n, " ".join(t.text for t in span)) for n, span in merge_bracket_fragments(list(doc.sents), doc.text)]
+    assert merged == expected
+
+
+@pytest.mark.parametrize("body, fragment, subject", [
+    pytest.param("Chinese carmakers sold 3 million cars abroad in 2023.", "Chinese carmakers", "Chinese carmakers",
+                 id="nationality-modifier-keeps-the-noun-phrase"),
+    pytest.param("Veteran investor, Wei Zhang, founded the chip startup Lumo in 2019.", "Wei Zhang", "Wei Zhang",
+                 id="apposed-name"),
+    pytest.param("Xpeng shipped 20,000 cars in October. The Guangzhou-based firm's shares rose 9 percent on Monday.",
+                 "shares rose", "XPeng", id="descriptive-owner-is-the-company-meant"),
+])
+def test_subject_is_the_full_phrase_or_the_entity_meant(rows, body, fragment, subject):
+    assert find(rows(body), fragment)["subject"] == subject
 
 
 def test_hyphen_bullets_after_a_quote_are_claims_not_credits(rows):

@@ -14,7 +14,12 @@ Attribution follows news-writing conventions, in this order:
    the speaker of the quote paragraph just before;
 3. a backshifted "would" sentence right after reported speech carries the same source.
 Anything else is the author's own claim. "The report" resolves to the report the article
-names (its most frequent capitalised title ending in Report/Survey/Index ...).
+names (its most frequent capitalised title ending in Report/Survey/Index ...). "The firm",
+"the NEV startup" resolve to an organisation named earlier (see `antecedent`); a ranking's
+owner ("on X's list") is its source; unnamed people ("experts believe", "sources close to
+X said") get source_type "unnamed" and an empty attributed_to: they are not the author,
+but they name no one who could be checked. Bracketed tickers are not actors, and a
+sentence the parser broke at one is joined again.
 
 textacy 0.13's `direct_quotations` was measured on the five gold articles first: it found 3
 of their 5 quotations and named 1 speaker (it leaves "he"/"she" unresolved, has no dash
@@ -87,6 +92,9 @@ class Cues:
     vague_numbers: frozenset[str]
     prediction: frozenset[str]
     normative: frozenset[str]
+    figure_reporting: frozenset[str] = frozenset()
+    proximity: frozenset[str] = frozenset()
+    ranking_documents: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +127,9 @@ def load_cues() -> Cues:
         vague_numbers=words("vague_numbers"),
         prediction=words("prediction_words"),
         normative=words("normative_words"),
+        figure_reporting=words("figure_reporting_verbs"),
+        proximity=words("proximity_words"),
+        ranking_documents=words("ranking_documents"),
     )
 
 
@@ -153,6 +164,7 @@ class Mention:
     end: int
     name: str
     kind: str  # person | organisation
+    label: str = ""  # the span group's label ("publisher" for a research firm or outlet)
 
 
 @dataclass(frozen=True)
@@ -194,7 +206,7 @@ def context(doc: Doc, cues: Cues) -> Context:
     text = doc.text
     groups = {key: list(doc.spans[key]) if key in doc.spans else [] for key in (PEOPLE, COMPANIES, PRODUCTS)}
     ents = list(doc.ents)
-    found = mentions(doc, ents, groups)
+    found = [m for m in mentions(doc, ents, groups) if not _aside(m, doc, text, groups, cues)]
     return Context(doc, text, cues, found, report_titles(doc, text, cues), find_quotes(text),
                    line_starts(text), ents, groups, subject_mentions(doc, found), list(doc))
 
@@ -208,7 +220,7 @@ def iter_claims(doc: Doc, cues: Cues) -> Iterator[dict]:
     # Credit lines under quotations say who spoke; they are not claims themselves.
     credits = {credit[0] for credit in map(lambda g: credit_line(ctx, g), groups) if credit}
     carried: Source | None = None
-    for number, sent in enumerate(sents):
+    for number, sent in merge_bracket_fragments(sents, ctx.text):
         span = claim_span(sent)
         if not len(span):
             continue
@@ -224,6 +236,37 @@ def iter_claims(doc: Doc, cues: Cues) -> Iterator[dict]:
         yield claim_row(span, number, ctx, source=source, quoted=quote is not None)
 
 
+def merge_bracket_fragments(sents: list[Span], text: str) -> Iterator[tuple[int, Span]]:
+    """Sentences numbered as parsed, with a break inside square brackets undone.
+
+    The parser sometimes ends a sentence at a ticker aside ("... stock [NYSE: XYZ] closed
+    up") and starts the next one at or inside the brackets; such a sentence belongs to the
+    one before when both share a line and that one has no final stop. The number kept is
+    the first part's.
+    """
+    merged: list[tuple[int, Span]] = []
+    for number, sent in enumerate(sents):
+        previous = merged[-1][1] if merged else None
+        between = text[previous.end_char:sent.start_char] if previous is not None else "\n"
+        opens = text[sent.start_char:sent.end_char].lstrip().startswith("[") and \
+            text[:sent.start_char].rstrip()[-1:] not in FINAL + "?"
+        if previous is not None and "\n" not in between and (opens or _open_bracket_at(text, sent.start_char)):
+            first_number, first = merged[-1]
+            merged[-1] = (first_number, sent.doc[first.start:sent.end])
+        else:
+            merged.append((number, sent))
+    yield from merged
+
+
+def _open_bracket_at(text: str, char: int) -> bool:
+    """Whether a square bracket opened earlier on the line is still open at `char`."""
+    line = text[text.rfind("\n", 0, char) + 1:char]
+    depth = 0
+    for c in line:
+        depth = depth + 1 if c == "[" else max(depth - 1, 0) if c == "]" else depth
+    return depth > 0
+
+
 # -- people, organisations and the report --------------------------------------------------
 
 def mentions(doc: Doc, ents: list[Span], groups: dict[str, list[Span]]) -> list[Mention]:
@@ -232,7 +275,7 @@ def mentions(doc: Doc, ents: list[Span], groups: dict[str, list[Span]]) -> list[
     taken: set[int] = {i for s in groups[PRODUCTS] for i in range(s.start, s.end)}
     for key, kind in ((PEOPLE, "person"), (COMPANIES, "organisation")):
         for span in groups[key]:
-            found.append(Mention(span.start_char, span.end_char, span.kb_id_ or span.text, kind))
+            found.append(Mention(span.start_char, span.end_char, span.kb_id_ or span.text, kind, span.label_))
             taken.update(range(span.start, span.end))
     for ent in ents:
         if ent.label_ in ("PERSON", "ORG") and not taken.intersection(range(ent.start, ent.end)):
@@ -240,6 +283,21 @@ def mentions(doc: Doc, ents: list[Span], groups: dict[str, list[Span]]) -> list[
             found.append(Mention(ent.start_char, ent.end_char, name_text(ent), kind))
     found += surname_mentions(doc, found, groups[COMPANIES])
     return sorted(full_names(found), key=lambda m: m.start)
+
+
+def _aside(mention: Mention, doc: Doc, text: str, groups: dict[str, list[Span]], cues: Cues) -> bool:
+    """Names that are not an actor of their own: a ticker in square brackets ("[NYSE: XYZ]"),
+    or a word the NER tagged inside a descriptive noun phrase ("the NEV startup")."""
+    if _open_bracket_at(text, mention.start):
+        return True
+    if any(s.start_char <= mention.start and mention.end <= s.end_char for k in (PEOPLE, COMPANIES) for s in groups[k]):
+        return False
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    return root.dep_ in ("compound", "amod") and root.head.lemma_.lower() in cues.organisation_nouns and \
+        any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in root.head.children)
 
 
 def subject_mentions(doc: Doc, found: list[Mention]) -> set[int]:
@@ -283,7 +341,7 @@ def full_names(found: list[Mention]) -> list[Mention]:
     for m in found:
         if m.kind == "person" and len(m.name.split()) == 1:
             match = next((f for f in full if m.name in (f.split()[0], f.split()[-1])), None)
-            m = Mention(m.start, m.end, match or m.name, m.kind)
+            m = Mention(m.start, m.end, match or m.name, m.kind, m.label)
         result.append(m)
     return result
 
@@ -496,7 +554,8 @@ def reporting_verb(token: Token, cues: Cues) -> bool:
 
 def sentence_source(span: Span, ctx: Context, *, before: int | None = None) -> tuple[Source | None, bool]:
     """The source the sentence itself names, and whether a reporting verb named it."""
-    for finder, by_verb in ((_according_to, False), (_reporting_subject, True), (_passive_agent, False)):
+    finders = ((_according_to, False), (_reporting_subject, True), (_passive_agent, False), (_ranking_owner, False))
+    for finder, by_verb in finders:
         source = finder(span, ctx, before)
         if source is not None:
             return source, by_verb
@@ -511,7 +570,7 @@ def _according_to(span: Span, ctx: Context, before: int | None) -> Source | None
                 to = token.nbor()
             objects = [c for c in to.children if c.dep_ == "pobj"] if to is not None else []
             if objects:
-                return resolve(_phrase(objects[0]), ctx, before=before if before is not None else token.idx)
+                return resolve(_phrase(objects[0]), ctx, before=before if before is not None else token.idx, cited=True)
     return None
 
 
@@ -550,7 +609,18 @@ def _reports_content(verb: Token, span: Span, ctx: Context) -> bool:
         return True
     if verb.dep_ == "parataxis" or _trailing_clause(verb, span):
         return True
+    if _reports_figure(verb, ctx.cues):
+        return True
     return any(q.start >= span.start_char and q.end <= span.end_char + 1 for q in ctx.quotes)
+
+
+def _reports_figure(verb: Token, cues: Cues) -> bool:
+    """'X reported a 40% rise in revenue': a disclosure verb whose object holds a figure."""
+    if verb.lemma_.lower() not in cues.figure_reporting:
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    return any(t.like_num for c in objects for t in c.subtree) or \
+        any(t.like_num for c in verb.children if c.dep_ == "prep" for t in c.subtree) and bool(objects)
 
 
 def _trailing_clause(verb: Token, span: Span) -> bool:
@@ -605,6 +675,25 @@ def _passive_agent(span: Span, ctx: Context, before: int | None) -> Source | Non
     return None
 
 
+def _ranking_owner(span: Span, ctx: Context, before: int | None) -> Source | None:
+    """'the top spot on Canalys' list', 'fifth in IDC's data': the list's owner compiled it.
+    Only as the object of on/in: 'X disputed IDC's numbers' is X's claim, not IDC's."""
+    for token in ctx.tokens_of(span):
+        if token.lower_ not in ("on", "in") or _quoted(ctx, token):
+            continue
+        for noun in (c for c in token.children if c.dep_ == "pobj"):
+            if noun.lemma_.lower() not in ctx.cues.ranking_documents and noun.lower_ not in ctx.cues.ranking_documents:
+                continue
+            owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+            if owner is None:
+                continue
+            found = [m for m in ctx.mentions if m.kind == "organisation"
+                     and m.start <= owner.idx < m.end]
+            if found:
+                return Source(found[0].name, "organisation")
+    return None
+
+
 def _same_clause(token: Token, verb: Token) -> bool:
     """Whether `token` hangs from `verb` through nouns and prepositions only."""
     head = token.head
@@ -631,15 +720,25 @@ def _phrase(token: Token) -> Span:
     return token.doc[token.left_edge.i:token.right_edge.i + 1]
 
 
-def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False) -> Source | None:
-    """Name the source a noun phrase points to: a report, a person, an organisation."""
+def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False, cited: bool = False) -> Source | None:
+    """Name the source a noun phrase points to: a report, a person, an organisation.
+
+    `cited` marks the object of "according to", where "the firm" is more often the research
+    firm the article cites than the company the sentence is about.
+    """
     head = phrase.root
     named = [t for t in ctx.reports if t in phrase.text]
     if named:
         return Source(max(named, key=len), "report")
     if ctx.report and head.lemma_.lower() in ctx.cues.report_nouns:
         return Source(ctx.report, "report")
-    inside = [m for m in ctx.mentions if phrase.start_char <= m.start and m.end <= phrase.end_char]
+    core = core_phrase(phrase)
+    if _points_back(core, ctx.cues) and not _names_itself(core, ctx):
+        # "The NEV startup said", "the company, which ... Trump ..., reported": the words
+        # around the noun describe the organisation meant earlier; they do not name it.
+        return antecedent(ctx, min(before, core.start_char), head, cited=cited)
+    inside = [m for m in ctx.mentions if phrase.start_char <= m.start and m.end <= phrase.end_char
+              and not _proximate(m, phrase, ctx)]
     for kind in ("person", "organisation"):
         found = [m for m in inside if m.kind == kind]
         if found:
@@ -657,10 +756,79 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
     # Unnamed people ("analysts", "people familiar with the matter") are sources; "data" or
     # "figures" showing something are not.
     if head.lemma_.lower() in ctx.cues.people_nouns:
-        return Source(_strip_article(trim(phrase).text), "person")
+        return UNNAMED
     if head.pos_ == "PROPN":
         return Source(_strip_article(trim(phrase).text), "organisation")
     return None
+
+
+# Unnamed people ("experts believe", "sources close to X said") are a source but name no
+# one: the row keeps attributed_to empty, so it is not mistaken for a named source, and
+# source_type "unnamed" so it is not mistaken for the author's own claim either.
+UNNAMED = Source("", "unnamed")
+
+
+def core_phrase(phrase: Span) -> Span:
+    """The noun and what precedes it ("The NEV startup"), without relative clauses,
+    appositions and prepositional phrases after it."""
+    head = phrase.root
+    return phrase.doc[max(phrase.start, head.left_edge.i):head.i + 1]
+
+
+def _names_itself(core: Span, ctx: Context) -> bool:
+    """A known company or person in the noun phrase ("the Nio unit") names it; a word the
+    statistical NER happened to tag ("the NEV startup", "the Shenzhen-based firm") does not."""
+    return any(core.start_char <= s.start_char and s.end_char <= core.end_char
+               for key in (COMPANIES, PEOPLE) for s in ctx.groups[key])
+
+
+def _proximate(mention: Mention, phrase: Span, ctx: Context) -> bool:
+    """'sources close to X', 'people familiar with X': X is whom they are near, not a speaker."""
+    span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    token = span.root
+    for _ in range(8):
+        if token.i == phrase.root.i or token.head.i == token.i:
+            return False
+        token = token.head
+        if token.lemma_.lower() in ctx.cues.proximity:
+            return True
+    return False
+
+
+def antecedent(ctx: Context, before: int, noun: Token, *, cited: bool = False) -> Source | None:
+    """The organisation "the firm" / "the company" points back to.
+
+    First the latest one introduced with the same noun ("analyst firm IDC ... according to
+    the firm"); for a citation, next the latest publisher or research firm; else the nearest.
+    """
+    earlier = [m for m in ctx.mentions if m.end <= before and m.kind == "organisation"
+               and not inside_quote(ctx, m.start, m.end)]
+    lemma = noun.lemma_.lower()
+    described = [m for m in earlier if lemma in _descriptors(ctx, m)]
+    if described:
+        return Source(described[-1].name, "organisation")
+    if cited:
+        sources = [m for m in earlier if m.label == "publisher"]
+        if sources:
+            return Source(sources[-1].name, "organisation")
+    return _nearest(ctx, before, "organisation")
+
+
+def _descriptors(ctx: Context, mention: Mention) -> set[str]:
+    """Nouns that introduce a name: 'research firm X', 'X, a Shanghai startup,'."""
+    span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return set()
+    words = set()
+    if span.start > 0 and ctx.tokens[span.start - 1].pos_ == "NOUN":
+        words.add(ctx.tokens[span.start - 1].lemma_.lower())
+    root = span.root
+    words.update(c.lemma_.lower() for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN")
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        words.add(root.head.lemma_.lower())
+    return words
 
 
 def _points_back(phrase: Span, cues: Cues) -> bool:
@@ -761,7 +929,7 @@ def claim_features(span: Span, ctx: Context, *, quoted: bool) -> dict:
     """What makes the sentence checkable; `type` is the strongest kind found."""
     cues = ctx.cues
     tokens = ctx.tokens_of(span)
-    root = span.root
+    root = span_root(span)
     found = {
         "quote": quoted,
         "statistic": any(_is_figure(t, cues) for t in tokens),
@@ -878,12 +1046,31 @@ def score(features: dict, *, attributed: bool) -> float:
 
 def content_root(span: Span, ctx: Context) -> Token:
     """The verb of what is asserted: the clause under a reporting verb, else the sentence root."""
-    root = span.root
+    root = span_root(span)
     if reporting_verb(root, ctx.cues):
         clause = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis")), None)
         if clause is not None:
             return clause
     return root
+
+
+def span_root(span: Span) -> Token:
+    """The span's root; for a sentence rejoined across a bracket the part with a verb."""
+    roots = [t for t in span if t.head.i == t.i or not span.start <= t.head.i < span.end]
+    verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")]
+    return verbs[0] if len(roots) > 1 and verbs else span.root
+
+
+def _before_bracket(subject: Token) -> Token:
+    """A subject the parser found inside a bracketed aside ("stock [NYSE: XYZ] closed" reads
+    XYZ as the subject) stands for the noun just before the bracket."""
+    doc = subject.doc
+    opening = next((t for t in reversed(doc[max(0, subject.i - 6):subject.i + 1])
+                    if t.text == "["), None)
+    if opening is None or opening.i == 0 or any(t.text == "]" for t in doc[opening.i:subject.i]):
+        return subject
+    noun = doc[opening.i - 1]
+    return noun if noun.pos_ in ("NOUN", "PROPN") else subject
 
 
 def subject_name(root: Token, ctx: Context) -> str:
@@ -893,6 +1080,7 @@ def subject_name(root: Token, ctx: Context) -> str:
         # The parser sometimes misses a name opening the clause ("Geely acquired ..." as advmod).
         opening = [m for m in ctx.mentions if root.sent.start_char <= m.start and m.end <= root.idx]
         return opening[-1].name if opening else ""
+    subject = _before_bracket(subject)
     # The noun and its modifiers before it ("Lumo's cloud revenue"), not trailing phrases
     # ("shipments in India" is about shipments).
     phrase = root.doc[subject.left_edge.i:subject.i + 1]
@@ -900,13 +1088,43 @@ def subject_name(root: Token, ctx: Context) -> str:
         for span in ctx.groups[key]:
             if phrase.start <= span.start and span.end <= phrase.end:
                 return span.kb_id_ or span.text
-    if subject.lower_ in ("it", "its") or _points_back(phrase, ctx.cues):
-        nearest = _nearest(ctx, subject.idx, "organisation")
-        return nearest.name if nearest else _strip_article(trim(phrase).text)
-    ents = [e for e in ctx.ents_in(phrase.start, phrase.end) if e.label_ in NAMED_ENTS]
+    named = _apposed_name(subject, ctx)
+    if named:
+        return named
+    if subject.lower_ in ("it", "its") or _points_back(phrase, ctx.cues) and not _names_itself(phrase, ctx):
+        found = antecedent(ctx, subject.idx if subject.lower_ in ("it", "its") else phrase.start_char, subject)
+        return found.name if found else _strip_article(trim(phrase).text)
+    owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+    if owner is not None:
+        owned = root.doc[owner.left_edge.i:owner.i + 1]
+        if _points_back(owned, ctx.cues) and not _names_itself(owned, ctx):
+            # "The Beijing-based firm's stock": the firm meant earlier, not "Beijing".
+            found = antecedent(ctx, owned.start_char, owner)
+            if found:
+                return found.name
+    # An entity names the subject only when it is the noun itself or its owner: a place
+    # or nationality modifying it ("Chinese carmakers", "Beijing-based firm") does not.
+    ents = [e for e in ctx.ents_in(phrase.start, phrase.end) if e.label_ in NAMED_ENTS
+            and (e.start <= subject.i < e.end or owner is not None and e.start <= owner.i < e.end)]
     if ents:
         return name_text(ents[0])
     return _strip_article(trim(phrase).text)
+
+
+def _apposed_name(subject: Token, ctx: Context) -> str:
+    """'Venture capitalist, Wei Zhang, founded ...': the one name set beside a descriptive
+    noun (a list of names after it is not one subject)."""
+    for appos in (c for c in subject.children if c.dep_ == "appos"):
+        if any(c.dep_ == "conj" for c in appos.children):
+            return ""
+        for key in (COMPANIES, PEOPLE, PRODUCTS):
+            for span in ctx.groups[key]:
+                if span.start <= appos.i < span.end:
+                    return span.kb_id_ or span.text
+        for ent in ctx.ents:
+            if ent.label_ in ("PERSON", "ORG") and ent.start <= appos.i < ent.end:
+                return name_text(ent)
+    return ""
 
 
 def object_text(root: Token) -> str:
