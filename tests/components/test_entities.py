@@ -173,6 +173,17 @@ def test_product_or_company(parse, text, company, product):
     ("Biden said the rules would change.", {}),
     # a byline
     ("A new era for chips\n\nBy Jane Roe\n\nChipmakers in Shenzhen are hiring.", {"Jane Roe": ("author", "", 1)}),
+    # a description before the name, with an article or a nationality and a comma
+    ("Shoppers queued to meet the singer Jane Roe at the mall.", {"Jane Roe": ("singer", "", 1)}),
+    ("Indian venture capitalist, Priya Nair, backed the startup.", {"Priya Nair": ("venture capitalist", "", 1)}),
+    ("Fans praised the social media personality Kim Dalton and the magician Sam Lee.",
+     {"Kim Dalton": ("social media personality", "", 1), "Sam Lee": ("magician", "", 1)}),
+    # an object relative is no description: the report is not Michael Grant's role
+    ("The report Michael Grant wrote was widely read.", {"Michael Grant": ("", "", 1)}),
+    # apostrophes inside a name, straight or curly, even where the NER misses the name
+    ("Sean O’Brien, an analyst at Jefferies, said the stock was cheap.", {"Sean O’Brien": ("analyst", "Jefferies", 1)}),
+    ("Sean O'Brien, an analyst at Jefferies, said the stock was cheap.", {"Sean O'Brien": ("analyst", "Jefferies", 1)}),
+    ("Viewers loved clips from the blogger Rita D’Souza last year.", {"Rita D’Souza": ("blogger", "", 1)}),
 ])
 def test_people(parse, text, expected):
     assert persons(parse(text)) == expected

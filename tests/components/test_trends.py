@@ -9,8 +9,8 @@ import spacy
 
 from chinatech import knowledge
 from chinatech.components.trends import (
-    Trends, cased_singular, evidence, fold, is_cased, salience, singular, taxonomy_forms, tokenise,
-    trend_rows, trend_sentences, weak_forms,
+    Trends, cased_singular, evidence, fold, is_cased, reported, salience, singular, strict_joins, taxonomy_forms,
+    tokenise, trend_rows, trend_sentences, weak_forms,
 )
 
 
@@ -45,6 +45,16 @@ def test_cased_singular(word, expected):
 @pytest.mark.parametrize("word, expected", [("LLMs", "llm"), ("Super", "super"), ("Apps", "app"), ("EVs", "ev")])
 def test_fold(word, expected):
     assert fold(word) == expected
+
+
+@pytest.mark.parametrize("words, kept, expected", [
+    (["over", "-", "the", "-", "top"], [0, 2, 4], (0, 1)),   # a set phrase: hyphens required
+    (["take", "-", "out", "delivery"], [0, 2, 3], (0,)),
+    (["super", "-", "app"], [0, 2], ()),                       # no function word: open spelling fine
+    (["video", "on", "demand"], [0, 1, 2], ()),                # written open in the taxonomy
+])
+def test_strict_joins(words, kept, expected):
+    assert strict_joins(words, kept) == expected
 
 
 def test_tokenise_splits_forms_as_the_tokenizer_does():
@@ -101,6 +111,21 @@ def test_weak_forms_belong_to_known_trends():
     assert set(weak_forms()) <= names
 
 
+def test_narrower_trends_are_known():
+    names = {e.name for e in knowledge.trends()}
+    items = knowledge.read_data("trends.yaml")["trends"]
+    assert {n for i in items for n in i.get("narrower") or ()} <= names
+
+
+def test_weak_only_trend_yields_to_a_narrower_one():
+    groups = {"automotive industry": {"mentions": [("weak", "carmaker"), ("weak", "auto market")],
+                                      "narrower": ["electric vehicles"]},
+              "electric vehicles": {"mentions": [("trend", "ev")]}}
+    assert set(reported(groups)) == {"electric vehicles"}
+    groups["automotive industry"]["mentions"].append(("trend", "auto industry"))
+    assert set(reported(groups)) == {"automotive industry", "electric vehicles"}
+
+
 def test_user_entry_replaces_shipped_weak_forms():
     assert "advertising" in weak_forms()["online advertising"]
     assert weak_forms([{"name": "online advertising", "category": "media"}])["online advertising"] == frozenset()
@@ -147,6 +172,11 @@ def found(parse, text: str) -> dict[str, str]:
     ("Brands live-streamed their launches.", "live streaming", "live-streamed"),
     ("The startup went global within a year.", "going global", "went global"),
     ("Mobile payment apps leapfrogged credit cards.", "leapfrogging", "leapfrogged"),
+    # a set phrase written hyphenated, and a trend named through the kind of company
+    ("Viewers are leaving cable for over-the-top services.", "online video", "over-the-top"),
+    ("The social media giant posted record profits.", "social media", "social media giant"),
+    # generic industry words corroborating each other, with no narrower trend to explain them
+    ("Carmakers cut prices as the auto market cooled.", "automotive industry", "carmakers;auto market"),
 ])
 def test_finds(parse, text, trend, terms):
     assert found(parse, text).get(trend) == terms
@@ -165,6 +195,18 @@ def test_finds(parse, text, trend, terms):
     ("Advertising slowed. Advertising always slows in winter.", "online advertising"),
     ("Tech giants met. The tech giants then left.", "platform economy"),
     ("The new phone is on display.", "displays"),
+    # a hyphenated set phrase written open is an everyday idiom
+    ("The rival took over the top spot in the rankings.", "online video"),
+    ("Diners may take out what they cannot finish.", "food delivery"),
+    ("The puzzle game is free to play.", "mobile gaming"),
+    # a broadcaster, a ministry, a number and generic business phrases are not trends by themselves
+    ("State broadcaster CCTV aired the speech.", "surveillance"),
+    ("The MoE issued new guidelines for universities.", "AI training and inference"),
+    ("The bank flagged geopolitical risks in its outlook.", "tech rivalry"),
+    ("Shares rose 11.11% on Friday.", "e-commerce"),
+    ("Assembly lines at the plant restarted.", "electronics manufacturing"),
+    # generic industry words are the setting of an article about a narrower trend
+    ("Carmakers sold more electric vehicles as the auto market cooled.", "automotive industry"),
 ])
 def test_does_not_find(parse, text, trend):
     assert trend not in found(parse, text)

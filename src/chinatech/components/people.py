@@ -24,6 +24,10 @@ ORG_PREPOSITIONS = {"at", "of", "with", "for", "from"}
 ORG_REACH = 8
 DETERMINERS = {"a", "an", "the"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
+# Apostrophes inside a name: O'Brien, D’Souza.
+APOSTROPHES = ("'", "’")
+# Tags of the words of a description before a name: "the social media personality Jane Roe".
+DESCRIPTION_TAGS = {"NN", "NNS", "JJ", "HYPH", "VBG"}
 HYPHENS = {"-", "‐", "‑"}
 MAX_NAME_WORDS = 4
 
@@ -81,12 +85,18 @@ def is_full_name(doc: Doc, start: int, end: int, rules: PeopleRules) -> bool:
         return False
     for word in names:
         bare = word.rstrip(".")
-        if not bare[:1].isupper() or not bare.replace("-", "").replace("'", "").isalpha():
+        if not bare[:1].isupper() or not strip_apostrophes(bare.replace("-", "")).isalpha():
             return False
         lower = word.lower()
         if lower in rules.not_names or lower in rules.role_words or lower.rstrip("s") in rules.not_names:
             return False
     return not any(doc[i].tag_ not in ("NNP", "NNPS", "NN", "HYPH", "JJ", "NNS") for i in range(start, end))
+
+
+def strip_apostrophes(word: str) -> str:
+    for mark in APOSTROPHES:
+        word = word.replace(mark, "")
+    return word
 
 
 def trim_name(doc: Doc, start: int, end: int, rules: PeopleRules) -> tuple[int, int]:
@@ -117,6 +127,8 @@ def full_names(doc: Doc, blocked: set[int], rules: PeopleRules) -> list[tuple[in
     found += [r for r in titled_names(doc, blocked | taken, rules)]
     taken = {i for start, end in found for i in range(start, end)}
     found += [r for r in described_names(doc, blocked | taken, rules)]
+    taken = {i for start, end in found for i in range(start, end)}
+    found += [r for r in apposed_names(doc, blocked | taken, rules)]
     return sorted(set(found))
 
 
@@ -146,6 +158,29 @@ def described_names(doc: Doc, blocked: set[int], rules: PeopleRules) -> Iterable
         if end - i >= 2 and is_full_name(doc, i, end, rules) and role_after(doc, end, {}, rules)[0]:
             yield i, end
         i = max(end, i + 1)
+
+
+def apposed_names(doc: Doc, blocked: set[int], rules: PeopleRules) -> Iterable[tuple[int, int]]:
+    """Names the NER missed after a description with an article: "the magician Jane O’Roe".
+
+    An unusual spelling (a curly apostrophe) can hide a name from the NER; "the" or "a" and a
+    common noun that the parse ties to the capitalised words still mark them as a person.
+    """
+    for token in doc:
+        noun = token.i
+        if token.tag_ != "NN" or not token.is_lower or not token.is_alpha or token.lower_ in rules.not_names:
+            continue
+        first = noun
+        while first - 1 >= 0 and doc[first - 1].tag_ in DESCRIPTION_TAGS and doc[first - 1].is_lower:
+            first -= 1
+        if first == 0 or doc[first - 1].lower_ not in DETERMINERS:
+            continue
+        start = end = noun + 1
+        while end < len(doc) and end - start < 3 and end not in blocked and doc[end].is_title \
+                and not doc[end].is_sent_start:
+            end += 1
+        if end - start >= 2 and is_full_name(doc, start, end, rules) and apposed(doc, noun, start, end):
+            yield start, end
 
 
 # -- one row per person -------------------------------------------------------------------
@@ -262,11 +297,45 @@ def role_before(doc: Doc, start: int, orgs: Mapping[int, str], rules: PeopleRule
         if before >= sent_start and doc[before].lower_ in ("its", "their"):
             return role, org_antecedent(doc, before, orgs)  # "Its chief executive, Jane Roe"
         return role, org_ending_at(doc, role_start - 1, orgs) if role_start > sent_start else ""
+    described = description_before(doc, start, rules)
+    if described:
+        return described, ""
     # Without a title only a possessive ties the name to an organisation ("Foo Capital's Roe").
     mark = skip_back(doc, start - 1)
     if end == start and mark - 1 >= sent_start and doc[mark].text in POSSESSIVES:
         return "", org_ending_at(doc, mark, orgs)
     return "", ""
+
+
+def description_before(doc: Doc, start: int, rules: PeopleRules) -> str:
+    """A common-noun phrase the name stands in apposition to: "the singer Jane Roe",
+    "Chinese venture capitalist, Jane Roe" -> "singer", "venture capitalist".
+
+    The parse must make the name an appositive of the noun, which keeps out object relatives
+    ("the startup Jane Roe founded"); nationalities and other capitalised words are left out.
+    """
+    sent_start = doc[start].sent.start
+    noun = skip_back(doc, start - 1)
+    if noun >= sent_start and doc[noun].text == ",":
+        noun = skip_back(doc, noun - 1)
+    if noun < sent_start or doc[noun].tag_ != "NN" or not doc[noun].is_lower or not doc[noun].is_alpha \
+            or doc[noun].lower_ in rules.not_names:
+        return ""
+    if not apposed(doc, noun, start, start + MAX_NAME_WORDS):
+        return ""
+    first = noun
+    while first - 1 >= sent_start and doc[first - 1].tag_ in DESCRIPTION_TAGS and doc[first - 1].is_lower:
+        first -= 1
+    while first < noun and doc[first].tag_ == "HYPH":
+        first += 1
+    return doc[first:noun + 1].text
+
+
+def apposed(doc: Doc, noun: int, start: int, end: int) -> bool:
+    """Whether the parse ties the noun to the name in [start, end) as its apposition or modifier."""
+    end = min(end, len(doc))
+    return any(t.dep_ == "appos" and t.head.i == noun for t in doc[start:end]) or \
+        (doc[noun].dep_ == "compound" and start <= doc[noun].head.i < end)
 
 
 def role_after(doc: Doc, end: int, orgs: Mapping[int, str], rules: PeopleRules) -> tuple[str, str]:

@@ -11,7 +11,12 @@ Two matchers run over every doc:
 
 Each taxonomy entry may list `weak` forms: common words that name the trend only when the
 article says more about it ("advertising", "patents"). A trend found only through weak forms
-needs two different ones before it makes a row.
+needs two different ones before it makes a row, and none at all when a `narrower` trend the
+entry lists is reported: "carmakers" and "the auto market" are the setting of an article about
+electric vehicles, not a second subject.
+
+A hyphenated compound with a function word in it ("over-the-top", "take-out", "free-to-play")
+is an idiom when written open ("took over the top spot"), so such forms match hyphenated only.
 """
 
 from __future__ import annotations
@@ -36,12 +41,16 @@ WEIGHTS = {STRONG: 1.0, WEAK: 0.5}
 MIN_EVIDENCE = 1.0
 HYPHENS = {"-", "‐", "‑"}
 DIGIT = re.compile(r"\d")
+# Closed-class words: inside a hyphenated compound they make it a set phrase whose open
+# spelling is usually an everyday idiom ("over the top", "take out", "spin off").
+FUNCTION_WORDS = frozenset(
+    "a an the to of in on off out up down over per from for and or as by at with into".split())
 
 
 @Language.factory("chinatech_trends", assigns=["doc.spans"], default_config={"extra_trends": []})
 def make_trends(nlp: Language, name: str, extra_trends: list[dict]) -> "Trends":
     entries = knowledge.trends(extra_trends)
-    return Trends(nlp, entries, weak=weak_forms(extra_trends))
+    return Trends(nlp, entries, weak=weak_forms(extra_trends), narrower=narrower_trends(extra_trends))
 
 
 # -- folding: pure functions on words -----------------------------------------------------
@@ -119,10 +128,37 @@ class Form:
     keys: tuple[str, ...]
     cased: tuple[str | None, ...]
     weak: bool
+    hyphenated: tuple[int, ...] = ()
 
-    def fits(self, words: Iterable[str]) -> bool:
-        """Whether the text's words honour this form's case-sensitive words."""
+    def fits(self, words: Iterable[str], joins: tuple[bool, ...] = ()) -> bool:
+        """Whether the text's words honour this form's case-sensitive words and strict hyphens."""
+        if any(not (j < len(joins) and joins[j]) for j in self.hyphenated):
+            return False
         return all(c is None or cased_singular(w) == c for c, w in zip(self.cased, words))
+
+
+def strict_joins(words: list[str], kept: list[int]) -> tuple[int, ...]:
+    """Positions j whose keys j and j+1 must be hyphen-joined in the text too.
+
+    Only compounds holding a function word are strict: "super-app" still meets "super app",
+    but "over-the-top" does not meet "over the top".
+    """
+    joins = hyphen_joins(kept)
+    strict: list[int] = []
+    j = 0
+    while j < len(kept):
+        end = j
+        while end < len(joins) and joins[end]:
+            end += 1
+        if end > j and any(words[kept[k]].lower() in FUNCTION_WORDS for k in range(j, end + 1)):
+            strict += range(j, end)
+        j = end + 1
+    return tuple(strict)
+
+
+def hyphen_joins(kept: list[int]) -> tuple[bool, ...]:
+    """For each pair of neighbouring kept words, whether a hyphen was dropped between them."""
+    return tuple(kept[j + 1] - kept[j] > 1 for j in range(len(kept) - 1))
 
 
 def weak_forms(extra: Iterable[dict] = ()) -> dict[str, frozenset[str]]:
@@ -139,6 +175,20 @@ def _weak_forms(extra: tuple[tuple[str, tuple], ...]) -> tuple[tuple[str, frozen
     shipped = [(str(i["name"]), tuple(i.get("weak") or ())) for i in items]
     table = {name.strip().lower(): (name.strip(), forms) for name, forms in [*shipped, *extra]}
     return tuple((name, frozenset(str(f).strip() for f in forms)) for name, forms in table.values())
+
+
+def narrower_trends(extra: Iterable[dict] = ()) -> dict[str, tuple[str, ...]]:
+    """Each trend's listed narrower trends, shipped plus `extra` (a user's entry replaces the shipped one)."""
+    frozen = tuple((str(e["name"]), tuple(e.get("narrower") or ())) for e in extra)
+    return dict(_narrower(frozen))
+
+
+@lru_cache(maxsize=8)
+def _narrower(extra: tuple[tuple[str, tuple], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    items = knowledge.read_data("trends.yaml").get("trends", [])
+    shipped = [(str(i["name"]), tuple(i.get("narrower") or ())) for i in items]
+    table = {name.strip().lower(): (name.strip(), forms) for name, forms in [*shipped, *extra]}
+    return tuple((name, tuple(str(f).strip() for f in forms)) for name, forms in table.values() if forms)
 
 
 def tokenise(nlp: Language, texts: list[str]) -> list[list[tuple[str, bool]]]:
@@ -192,7 +242,8 @@ def taxonomy_forms(
         words, spaces = [w for w, _ in pairs], [s for _, s in pairs]
         keys, kept = folded_view(words, spaces)
         if keys:
-            forms.append((Form(name, tuple(keys), tuple(casing(words[i]) for i in kept), is_weak), words))
+            strict = strict_joins(words, kept)
+            forms.append((Form(name, tuple(keys), tuple(casing(words[i]) for i in kept), is_weak, strict), words))
     return forms
 
 
@@ -200,10 +251,12 @@ class Trends:
     """Find taxonomy trends in a doc; writes doc.spans["ct_trends"], label "trend" or "weak"."""
 
     def __init__(
-        self, nlp: Language, entries: Iterable[knowledge.Entry], *, weak: dict[str, frozenset[str]] | None = None
+        self, nlp: Language, entries: Iterable[knowledge.Entry], *, weak: dict[str, frozenset[str]] | None = None,
+        narrower: dict[str, tuple[str, ...]] | None = None,
     ):
         entries = list(entries)
         self.categories = {e.name: e.category for e in entries}
+        self.narrower = {name: list(found) for name, found in (narrower or {}).items()}
         self.vocab = nlp.vocab
         self.keys = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lemmas = PhraseMatcher(nlp.vocab, attr="LEMMA")
@@ -240,6 +293,8 @@ class Trends:
         group = sorted(filter_spans(spans))
         doc.spans[TRENDS] = group
         doc.spans[TRENDS].attrs["categories"] = {s.kb_id_: self.categories.get(s.kb_id_, "") for s in group}
+        doc.spans[TRENDS].attrs["narrower"] = {
+            s.kb_id_: self.narrower[s.kb_id_] for s in group if s.kb_id_ in self.narrower}
         return doc
 
     def _key_spans(self, doc: Doc) -> Iterator[Span]:
@@ -249,7 +304,8 @@ class Trends:
         for match_id, start, end in self.keys(view):
             trend = self.vocab.strings[match_id]
             text_words = [bare(words[i]) for i in kept[start:end]]
-            fitting = [f for f in self.forms[(trend, tuple(keys[start:end]))] if f.fits(text_words)]
+            joins = hyphen_joins(kept[start:end])
+            fitting = [f for f in self.forms[(trend, tuple(keys[start:end]))] if f.fits(text_words, joins)]
             if fitting:
                 label = WEAK if all(f.weak for f in fitting) else STRONG
                 yield Span(doc, kept[start], kept[end - 1] + 1, label=label, kb_id=trend)
@@ -294,11 +350,14 @@ def span_key(span: Span) -> str:
 
 
 def trend_groups(doc: Doc) -> dict[str, dict]:
-    """Per trend: its mentions as (label, folded form), their sentence numbers and terms, in text order."""
+    """Per trend: its mentions as (label, folded form), their sentence numbers and terms, in text
+    order, and the narrower trends its taxonomy entry lists."""
     sent_of = sentence_index(doc)
+    narrower = doc.spans[TRENDS].attrs.get("narrower", {}) if TRENDS in doc.spans else {}
     groups: dict[str, dict] = {}
     for span in doc.spans[TRENDS] if TRENDS in doc.spans else []:
-        group = groups.setdefault(span.kb_id_, {"mentions": [], "sentences": [], "terms": {}})
+        group = groups.setdefault(span.kb_id_, {"mentions": [], "sentences": [], "terms": {},
+                                                "narrower": list(narrower.get(span.kb_id_, ()))})
         group["mentions"].append((span.label_, span_key(span)))
         group["sentences"].append(sent_of.get(span.start, 0))
         group["terms"].setdefault(term(span), None)
@@ -306,8 +365,15 @@ def trend_groups(doc: Doc) -> dict[str, dict]:
 
 
 def reported(groups: dict[str, dict]) -> dict[str, dict]:
-    """The groups with enough evidence to make a row."""
-    return {name: g for name, g in groups.items() if evidence(g["mentions"]) >= MIN_EVIDENCE}
+    """The groups with enough evidence to make a row.
+
+    A trend named only by weak forms is dropped when one of its narrower trends (a group's
+    optional "narrower" list) is reported: its everyday words are then that trend's setting.
+    """
+    enough = {name: g for name, g in groups.items() if evidence(g["mentions"]) >= MIN_EVIDENCE}
+    return {name: g for name, g in enough.items()
+            if not (all(label == WEAK for label, _ in g["mentions"])
+                    and any(n in enough for n in g.get("narrower", ())))}
 
 
 def trend_sentences(doc: Doc) -> dict[str, list[int]]:
