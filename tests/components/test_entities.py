@@ -115,7 +115,7 @@ def test_sources(parse, text, expected):
     ("NetEase's Lofter grew quickly last year.", {"Lofter": "NetEase"}),
     # an appositive with its maker
     ("Youpai, a photo app by Chinese company Meitu, added filters.", {"Youpai": "Meitu"}),
-    ("Qiaoke, the short video app developed by Bilibili, is popular with students.", {"Qiaoke": "Bilibili"}),
+    ("Qiaoke, the music app built by Bilibili, is popular with students.", {"Qiaoke": "Bilibili"}),
     # the object of a launch verb
     ("Geely launched Aurora X1 in March.", {"Aurora X1": "Geely"}),
     # a product noun after the name, its maker through "its"

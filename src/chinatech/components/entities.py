@@ -673,7 +673,7 @@ def org_kind(doc: Doc, np_start: int, head: int, rules: Rules) -> str:
 
 
 def appositive_evidence(ctx: Context, start: int, end: int) -> Evidence | None:
-    """ "Foo, a Beijing-based startup, ...", "Foo, the short video app developed by Bar"."""
+    """ "Foo, a Beijing-based startup, ...", "Foo, the photo-editing app made by Bar"."""
     doc, rules = ctx.doc, ctx.rules
     ceiling = doc[start].sent.end
     comma = next_i(doc, end)
