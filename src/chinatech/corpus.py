@@ -15,13 +15,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-import yaml
 
 from .errors import InputError
+from .knowledge import read_data
 
 SUFFIXES = (".txt", ".md")
 STDIN = "-"
@@ -75,7 +74,7 @@ class Patterns:
 @lru_cache(maxsize=8)
 def load_patterns(extra: tuple[str, ...] = ()) -> Patterns:
     """Compile the boilerplate and byline patterns shipped in data/, plus the user's."""
-    data = yaml.safe_load(resources.files("chinatech.data").joinpath("boilerplate.yaml").read_text("utf-8"))
+    data = read_data("boilerplate.yaml")
     flags = re.IGNORECASE
     return Patterns(
         boilerplate=tuple(re.compile(p, flags) for p in [*data["patterns"], *extra]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import yaml
 
@@ -33,6 +33,11 @@ def read_data(name: str) -> dict:
     # libyaml's loader parses the gazetteers about ten times faster than the pure-Python one.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader) or {}
+
+
+def word_set(data: Mapping, *keys: str) -> frozenset[str]:
+    """The lower-cased words listed under `keys` of a data file (missing keys are empty)."""
+    return frozenset(str(w).lower() for key in keys for w in (data.get(key) or ()))
 
 
 def _entry(item: dict, kind: str) -> Entry:

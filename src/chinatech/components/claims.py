@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Iterator
 
 from spacy.language import Language
@@ -102,8 +102,7 @@ def load_cues() -> Cues:
     """Read src/chinatech/data/claims.yaml once."""
     data = knowledge.read_data("claims.yaml")
 
-    def words(key: str) -> frozenset[str]:
-        return frozenset(str(w).lower() for w in data.get(key) or [])
+    words = partial(knowledge.word_set, data)
 
     return Cues(
         reporting=words("reporting_verbs"),

@@ -41,7 +41,7 @@ import calendar
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Iterable, Mapping
 
 from spacy.language import Language
@@ -128,8 +128,7 @@ def rules() -> Rules:
     """The cue words of data/entities.yaml; trend-taxonomy terms count as non-names."""
     data = knowledge.read_data("entities.yaml")
 
-    def words(key: str) -> frozenset[str]:
-        return frozenset(str(w).lower() for w in data.get(key) or [])
+    words = partial(knowledge.word_set, data)
 
     def phrases(key: str) -> tuple[tuple[str, ...], ...]:
         found = {tuple(str(p).lower().split()) for p in data.get(key) or []}

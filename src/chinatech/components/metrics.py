@@ -84,36 +84,32 @@ class Cues:
     default_count_unit: str
 
 
-def _words(items: Iterable) -> frozenset[str]:
-    return frozenset(str(i).lower() for i in items or ())
-
-
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     """The cue words of data/metrics.yaml."""
     data = knowledge.read_data("metrics.yaml")
     frame = data.get("frame_words") or {}
     return Cues(
-        time_units=_words(data.get("time_units")),
-        frame_before=_words(frame.get("before")),
-        frame_after=_words(frame.get("after")),
+        time_units=knowledge.word_set(data, "time_units"),
+        frame_before=knowledge.word_set(frame, "before"),
+        frame_after=knowledge.word_set(frame, "after"),
         multiplier_verbs={str(k): float(v) for k, v in (data.get("multiplier_verbs") or {}).items()},
-        decrease=_words(data.get("decrease")),
-        increase=_words(data.get("increase")),
-        level_prepositions=_words(data.get("level_prepositions")),
-        definite_determiners=_words(data.get("definite_determiners")),
-        label_words=_words(data.get("label_words")),
-        reporting_verbs=_words(data.get("reporting_verbs")),
-        pronouns=_words(data.get("pronouns")),
-        market_nouns=_words(data.get("market_nouns")),
-        measure_nouns=_words(data.get("measure_nouns")),
-        anaphoric_nouns=_words(data.get("anaphoric_nouns")),
-        level_verbs=_words(data.get("level_verbs")),
+        decrease=knowledge.word_set(data, "decrease"),
+        increase=knowledge.word_set(data, "increase"),
+        level_prepositions=knowledge.word_set(data, "level_prepositions"),
+        definite_determiners=knowledge.word_set(data, "definite_determiners"),
+        label_words=knowledge.word_set(data, "label_words"),
+        reporting_verbs=knowledge.word_set(data, "reporting_verbs"),
+        pronouns=knowledge.word_set(data, "pronouns"),
+        market_nouns=knowledge.word_set(data, "market_nouns"),
+        measure_nouns=knowledge.word_set(data, "measure_nouns"),
+        anaphoric_nouns=knowledge.word_set(data, "anaphoric_nouns"),
+        level_verbs=knowledge.word_set(data, "level_verbs"),
         of_nouns={str(k).lower(): str(v) for k, v in (data.get("of_nouns") or {}).items()},
         verb_measures={str(k).lower(): str(v) for k, v in (data.get("verb_measures") or {}).items()},
-        funding_nouns=_words(data.get("funding_nouns")),
-        equivalence_words=_words(data.get("equivalence_words")),
-        comparison_words=_words(data.get("comparison_words")),
+        funding_nouns=knowledge.word_set(data, "funding_nouns"),
+        equivalence_words=knowledge.word_set(data, "equivalence_words"),
+        comparison_words=knowledge.word_set(data, "comparison_words"),
         relative_periods={str(k).lower(): (str(v[0]), int(v[1])) for k, v in (data.get("relative_periods") or {}).items()},
         default_count_unit=str(data.get("default_count_unit") or "items"),
     )

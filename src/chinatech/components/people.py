@@ -9,7 +9,7 @@ knows the organisations, which a person's organisation must be one of.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Iterable, Mapping
 
 from spacy.tokens import Doc, Token
@@ -46,8 +46,7 @@ def people_rules() -> PeopleRules:
     """Title words, honorifics and non-name words from data/entities.yaml."""
     data = knowledge.read_data("entities.yaml")
 
-    def words(*keys: str) -> frozenset[str]:
-        return frozenset(str(w).lower() for key in keys for w in (data.get(key) or []))
+    words = partial(knowledge.word_set, data)
 
     heads = words("role_heads")
     not_names = words("not_names", "not_name_words", "public_body_words", "company_nouns", "product_nouns",

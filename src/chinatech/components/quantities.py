@@ -25,11 +25,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
-import yaml
 
 __all__ = ["Found", "Quantity", "Units", "find_quantity", "load_units", "parse_number", "parse_quantity", "pluralise"]
 
@@ -102,14 +99,10 @@ class Units:
 
 # ---------------------------------------------------------------- loading units.yaml
 
-@lru_cache(maxsize=1)
 def _default_data() -> Mapping[str, Any]:
-    try:
-        text = resources.files("chinatech.data").joinpath("units.yaml").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, TypeError):
-        # Running from a source tree whose data folder is not importable yet.
-        text = (Path(__file__).resolve().parents[1] / "data" / "units.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    from ..knowledge import read_data  # parsed once per process, with libyaml when present
+
+    return read_data("units.yaml")
 
 
 @lru_cache(maxsize=1)
