@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
 from spacy.tokens import Doc, Span
 
+from . import knowledge
 from .components.common import meta, sentences
 from .components.trends import TRENDS, fold, reported, trend_groups
 
@@ -35,37 +37,13 @@ PROPER = {"PROPN"}
 # Entity types that make a phrase a name, date or amount rather than a concept.
 NAMED = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "DATE",
          "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
-# Modifiers that rank, count or praise rather than say what the thing is ("key sectors", "other
-# firms", "new products"): a phrase is taken from after them.
-VAGUE_MODIFIERS = {
-    "key", "new", "other", "many", "several", "such", "major", "big", "bigger", "biggest", "large",
-    "larger", "largest", "small", "smaller", "first", "second", "third", "last", "next", "own", "same",
-    "different", "various", "more", "most", "few", "whole", "main", "certain", "current", "recent",
-    "previous", "latest", "top", "leading", "overall", "total", "entire", "great", "good", "better",
-    "best", "high", "low", "huge", "important", "significant", "further", "additional", "similar",
-    "particular", "specific", "real", "possible", "early", "late", "long", "short-term", "long-term",
-    "annual", "average", "full", "strong", "weak", "local", "global", "foreign", "domestic",
-    "international", "traditional", "existing", "future", "past", "potential", "year-on-year",
-    "so-called", "much", "less", "least", "only", "very", "well", "like", "each", "cutting-edge",
-    "successful", "innovative", "advanced", "popular", "famous", "massive", "rapid", "fast",
-    "growing", "emerging", "booming", "increasing", "vast", "powerful", "impressive", "tech",
-    "technology", "technological", "overseas",
-}
-# Heads too general to name a trend whatever modifies them ("industry leaders", "home market").
-VAGUE_HEADS = {
-    "way", "time", "thing", "lot", "number", "percent", "part", "kind", "people", "year", "month",
-    "day", "week", "end", "term", "side", "fact", "case", "point", "area", "report", "statement",
-    "reason", "example", "amount", "level", "range", "variety", "group", "set", "series", "sort",
-    "type", "form", "story", "deal", "plan", "leader", "official", "executive", "analyst", "expert",
-    "founder", "partner", "member", "site", "website", "page", "article", "interview", "conference",
-    "event", "edition", "note", "comment", "commentary", "view", "opinion", "question", "answer",
-    "company", "firm", "business", "rival", "competitor", "customer", "client", "user", "share",
-    "stake", "price", "cost", "revenue", "profit", "sale", "figure", "rate", "quarter", "period",
-    "stage", "step", "move", "effort", "attempt", "result", "impact", "effect", "role", "position",
-    "chance", "opportunity", "challenge", "problem", "issue", "matter", "insight", "dive", "lead",
-    # containers: in "drone industry" the trend is the modifier, which stands alone elsewhere
-    "industry", "sector", "market", "field", "space", "landscape", "scene", "world", "trend",
-}
+
+
+@lru_cache(maxsize=1)
+def _vague_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Modifiers and heads that keep a phrase from naming a trend (data/discovery.yaml)."""
+    data = knowledge.read_data("discovery.yaml")
+    return knowledge.word_set(data, "vague_modifiers"), knowledge.word_set(data, "vague_heads")
 MIN_WORDS, MAX_WORDS = 2, 4
 
 
@@ -95,9 +73,9 @@ def concept(chunk: Span) -> Span | None:
     while start > chunk.start and _modifier(doc[start - 1]):
         start -= 1
     words = compounds(doc[start:head.i + 1])
-    while len(words) > 1 and words[0].text.lower() in VAGUE_MODIFIERS:
+    while len(words) > 1 and words[0].text.lower() in _vague_words()[0]:
         words = words[1:]
-    if not MIN_WORDS <= len(words) <= MAX_WORDS or fold(head.lower_) in VAGUE_HEADS:
+    if not MIN_WORDS <= len(words) <= MAX_WORDS or fold(head.lower_) in _vague_words()[1]:
         return None
     return doc[words[0].start:head.i + 1]
 
