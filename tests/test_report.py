@@ -277,8 +277,9 @@ class Browser:
             raise RuntimeError(f"{method}: {reply['error']}")
         return reply.get("result", {})
 
-    def wait_for(self, method: str, timeout: float = 30) -> dict:
-        for event in self.events:
+    def wait_for(self, method: str, *, after: int = 0, timeout: float = 30) -> dict:
+        """The first `method` event among those from index `after` on (earlier ones belong to an older page)."""
+        for event in self.events[after:]:
             if event.get("method") == method:
                 return event
         return self._read_until(lambda m: m.get("method") == method, timeout)
@@ -315,6 +316,9 @@ class Browser:
             os.close(self._from_browser)
 
 
+SETTLED = """document.fonts.ready.then(() => new Promise(done =>
+  requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))"""
+
 MEASURE = """JSON.stringify({
   charts: Array.from(document.querySelectorAll("figure.chart")).map(f => {
     const box = f.querySelector("svg").getBoundingClientRect();
@@ -337,8 +341,12 @@ def render_in_chromium(html_file: Path, screenshot: Path, *, width: int, height:
             browser.send(f"{domain}.enable", session=session)
         browser.send("Emulation.setDeviceMetricsOverride", {
             "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}, session=session)
+        # about:blank's own load event may already be queued; only one after the navigation counts,
+        # and measuring waits for web fonts and two frames so layout has settled.
+        seen = len(browser.events)
         browser.send("Page.navigate", {"url": html_file.resolve().as_uri()}, session=session)
-        browser.wait_for("Page.loadEventFired")
+        browser.wait_for("Page.loadEventFired", after=seen)
+        browser.send("Runtime.evaluate", {"expression": SETTLED, "awaitPromise": True}, session=session)
         measured = json.loads(browser.send("Runtime.evaluate", {"expression": MEASURE, "returnByValue": True},
                                            session=session)["result"]["value"])
         content = browser.send("Page.getLayoutMetrics", session=session)["cssContentSize"]

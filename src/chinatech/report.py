@@ -655,6 +655,9 @@ h3 { font-size: 1.1rem; line-height: 1.3; margin: 0 0 .25rem; }
 h4 { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: .9rem 0 .3rem; }
 a { color: var(--accent); }
 p, li, dd, figcaption, blockquote { overflow-wrap: break-word; }
+/* A long unbroken name (a URL, a hyphenated title) must wrap, not widen a phone's page. */
+h1, h2, h3, .stats dd, .meta { overflow-wrap: anywhere; }
+.stats div, article.digest, ul.inline li { min-width: 0; }
 .lede, .meta, figcaption, .note, footer { color: var(--muted); }
 .lede { margin: 0 0 1rem; }
 nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.1rem; }
