@@ -21,9 +21,9 @@ def _isolated_user_state(tmp_path_factory, monkeypatch):
 def nlp():
     """The real pipeline, built once per session."""
     from chinatech.config import Settings
-    from chinatech.pipeline import build_nlp
+    from chinatech.pipeline import shared_nlp
 
-    return build_nlp(Settings())
+    return shared_nlp(Settings())
 
 
 @pytest.fixture(scope="session")

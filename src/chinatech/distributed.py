@@ -20,9 +20,6 @@ from .errors import ChinatechError, InputError
 # per-task overhead stays small next to parsing.
 FILES_PER_PARTITION = 25
 
-_WORKER_NLP: dict[str, object] = {}
-
-
 def partition(items: list, size: int = FILES_PER_PARTITION) -> list[list]:
     """Consecutive slices of at most `size` items (order kept, so output order is stable)."""
     count = max(1, math.ceil(len(items) / size))
@@ -35,15 +32,13 @@ def run_partition(
 ) -> tuple[list[dict], list[str]]:
     """On a worker: every table's rows for some files, and the warnings they raised."""
     from .extraction import iter_rows
-    from .pipeline import build_nlp
+    from .pipeline import shared_nlp
 
-    key = repr(settings)
-    if key not in _WORKER_NLP:  # the model is loaded once per worker process
-        _WORKER_NLP[key] = build_nlp(settings)
     warnings: list[str] = []
     try:
+        # Built once per worker process (or inherited from a parent that forked it).
         rows = list(iter_rows(files, settings=settings, warn=warnings.append, repeated=repeated,
-                              nlp=_WORKER_NLP[key], mentions=mentions))
+                              nlp=shared_nlp(settings), mentions=mentions))
     except InputError:
         rows = []  # every file of this partition was skipped; the warnings say why
     return rows, warnings

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -156,11 +155,11 @@ def iter_rows(
     `repeated` (boilerplate lines found across a whole corpus) and a built `nlp` can be
     passed in by an engine that runs this over parts of a corpus.
     """
-    from .pipeline import build_nlp, process
+    from .pipeline import process, shared_nlp
 
     articles = load_articles(paths, boilerplate=settings.boilerplate, warn=warn, stdin=stdin, repeated=repeated)
     # The model is built only when some article is not in the parse cache.
-    get_nlp = (lambda: nlp) if nlp is not None else functools.lru_cache(maxsize=1)(lambda: build_nlp(settings))
+    get_nlp = (lambda: nlp) if nlp is not None else (lambda: shared_nlp(settings))
     cache = make_cache(settings)
     stream = process(get_nlp, articles, batch_size=settings.batch_size, n_process=settings.n_process, cache=cache)
     for article, docs in stream:

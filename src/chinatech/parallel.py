@@ -41,7 +41,8 @@ def parallel_rows(
     repeated = corpus_repeated_lines(sources)
     single = replace(settings, n_process=1)
     tasks = partition([str(s) for s in sources], FILES_PER_TASK)
-    # fork starts workers in milliseconds; the model is still built once in each worker.
+    # fork starts workers in milliseconds, and they inherit a pipeline the parent has already
+    # built (pipeline.shared_nlp); otherwise each builds its own once.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=settings.n_process, mp_context=context) as pool:
         yield from _ordered(pool, tasks, single, repeated, mentions, warn, window=2 * settings.n_process)

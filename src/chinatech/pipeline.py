@@ -55,6 +55,25 @@ def build_nlp(settings: Settings) -> Language:
     return nlp
 
 
+_SHARED: dict[str, Language] = {}
+_SHARED_LIMIT = 2
+
+
+def shared_nlp(settings: Settings) -> Language:
+    """The pipeline for these settings, built once per process and then reused.
+
+    Scripts that call extract() many times pay for the model once, and worker processes
+    forked after the parent built it inherit it instead of loading their own. Only the
+    settings that shape the pipeline are in the key (not batch size or n_process).
+    """
+    key = repr((settings.model, settings.companies, settings.products, settings.trends))
+    if key not in _SHARED:
+        while len(_SHARED) >= _SHARED_LIMIT:  # a few pipelines at most: each holds a model
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[key] = build_nlp(settings)
+    return _SHARED[key]
+
+
 # Long texts are parsed in pieces: spaCy refuses texts over nlp.max_length, and the parser's
 # memory grows with a doc's length, so pieces of this size keep memory flat.
 CHUNK_CHARS = 100_000
