@@ -116,6 +116,13 @@ FACTS += [
      [row("9%", 9.0, "percent", subject="Kuaishou"), row("US$9 billion", 9_000_000_000.0, "USD", subject="Kuaishou")]),
     ("Zhipu AI is a chatbot maker. Its latest round valued it at about US$2 billion.",
      [row("about US$2 billion", 2_000_000_000.0, "USD", "approx", subject="Zhipu AI")]),
+    # a change then a new level is two facts, not a range
+    ("Domestic smartphone shipments have fallen by 3 percent to 11 million.",
+     [row("3 percent", -3.0, "percent", subject="Domestic smartphone shipments"),
+      row("11 million", 11_000_000.0, "shipments", subject="Domestic smartphone shipments")]),
+    # an ordinal place is a rank
+    ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
+    ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),
     ("Xiaomi shipped 8 million phones. The 30 percent drop pushed the company down the list.",
      [row("8 million phones", 8_000_000.0, "phones", subject="Xiaomi"), row("30 percent", -30.0, "percent", subject="Xiaomi")]),
 ]
@@ -148,6 +155,7 @@ NOT_FACTS = [
     "Kingsoft won the 2019-2020 award.",  # a span of years
     "Meitu leads in photo apps [12] and maps (3).",  # reference marks
     "Steps:\n1. Install the app.\n2. Sign in.",  # list numbering
+    "Why did Lenovo buy the unit in the first place?",  # an idiom, not a rank
 ]
 
 

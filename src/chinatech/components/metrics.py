@@ -82,6 +82,8 @@ class Cues:
     comparison_words: frozenset[str]
     relative_periods: Mapping[str, tuple[str, int]]
     default_count_unit: str
+    rank_nouns: frozenset[str] = frozenset()
+    rank_idioms: tuple[tuple[str, ...], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +114,8 @@ def load_cues() -> Cues:
         comparison_words=knowledge.word_set(data, "comparison_words"),
         relative_periods={str(k).lower(): (str(v[0]), int(v[1])) for k, v in (data.get("relative_periods") or {}).items()},
         default_count_unit=str(data.get("default_count_unit") or "items"),
+        rank_nouns=knowledge.word_set(data, "rank_nouns"),
+        rank_idioms=tuple(tuple(str(i).lower().split()) for i in data.get("rank_idioms") or ()),
     )
 
 
@@ -210,6 +214,8 @@ def build_matcher(nlp: Language, units: Units, cues: Cues) -> Matcher:
         [{"LOWER": {"IN": ["no", "no.", "#", "number", "top"]}}, {"ORTH": {"IN": [".", "-"]}, "OP": "?"}, number],
         [number, {"ORTH": "-", "OP": "?"}, {"TAG": {"IN": ["JJS", "RBS"]}}],
         [{"LEMMA": {"IN": ["rank", "place"]}}, number],
+        [{"LOWER": {"IN": sorted(units.ordinals)}}, {"LOWER": {"IN": sorted(cues.rank_nouns)}}],
+        [{"TEXT": {"REGEX": r"^[0-9]+(?:st|nd|rd|th)$"}}, {"LOWER": {"IN": sorted(cues.rank_nouns)}}],
     ])
     matcher.add("MULTIPLIER", [[{"LEMMA": {"IN": sorted(cues.multiplier_verbs)}, "POS": "VERB"}]])
     matcher.add("VAGUE", [
@@ -240,6 +246,15 @@ def candidates(doc: Doc, matcher: Matcher, units: Units) -> list[tuple[int, int,
     return found
 
 
+def _idiom(doc: Doc, start: int, end: int, idioms: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether doc[start:end] lies inside one of the `idioms` (word sequences) as written."""
+    for idiom in idioms:
+        for first in range(max(0, end - len(idiom)), start + 1):
+            if tuple(t.lower_ for t in doc[first:first + len(idiom)]) == idiom:
+                return True
+    return False
+
+
 def _glued_code(token: Token, units: Units) -> bool:
     """NER and the name gazetteers sometimes take "USD7.20" for a name; it is an amount."""
     return token.text[:1].isupper() and re.match(_glued_code_re(units), token.text) is not None
@@ -268,6 +283,8 @@ def read_metric(doc: Doc, start: int, end: int, source: str, units: Units, cues:
     """Read the quantity in doc[start:end] with its context; None if it holds none."""
     if source == "MULTIPLIER":
         return _multiplier(doc[start], cues)
+    if source == "RANK" and _idiom(doc, start, end, cues.rank_idioms):
+        return None  # "in the first place" ranks nothing
     if source == "RANK" and doc[end - 1].tag_ in ("JJS", "RBS"):
         if not _is_ordinal(doc[start], units):
             return None  # "3 largest" counts, it does not rank (the entity reading covers it)

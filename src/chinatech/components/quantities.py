@@ -615,6 +615,8 @@ def _range_end(ctx: _Ctx, j: int, first: _Amount, between: bool) -> _Amount | No
     second = _read_amount(ctx, j + 1, check_left=False)
     if second is None or (first.unit and second.unit and first.unit != second.unit):
         return None  # "5% to $10bn" is two facts, not a range
+    if first.unit in ctx.units.percent_units.values() and second.unit is None and second.factor is not None:
+        return None  # "fell 3% to 11 million": a change and a level; no share runs to millions
     return second
 
 
