@@ -250,7 +250,10 @@ def score_metrics(frame, gold: Mapping[str, dict]) -> Score:
             score.note(doc_id, "false_positives", f"{row.get('text')!s} ({_value_text(row)} {row.get('unit') or ''})")
         for i, g in enumerate(required):
             if i in matched:
-                subjects_right += _same_subject(matched[i].get("subject"), g.get("subject"), doc)
+                right = _same_subject(matched[i].get("subject"), g.get("subject"), doc)
+                subjects_right += right
+                if not right:  # listed like a wrong attribution: the fact is found, its subject is not
+                    score.note(doc_id, "missed", f"subject: {g.get('subject')!s} != {matched[i].get('subject')!s}: {g.get('text')}")
             else:
                 score.fn += 1
                 score.note(doc_id, "missed", f"{g.get('text')} ({_value_text(g)} {g.get('unit')})")

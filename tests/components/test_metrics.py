@@ -120,6 +120,13 @@ FACTS += [
     ("Domestic smartphone shipments have fallen by 3 percent to 11 million.",
      [row("3 percent", -3.0, "percent", subject="Domestic smartphone shipments"),
       row("11 million", 11_000_000.0, "shipments", subject="Domestic smartphone shipments")]),
+    # the company owns its shares' moves, not the place they trade in
+    ("Alibaba's Hong Kong shares gained 2% and NYSE shares rose 2.4%.",
+     [row("2%", 2.0, "percent", subject="Alibaba"), row("2.4%", 2.4, "percent", subject="Alibaba")]),
+    # a part of what a pronoun stands for; an unresolved pronoun is no subject
+    ("Tesla shipped 60,365 cars in February. Of those, 30,224 were for export.",
+     [row("60,365 cars", 60_365.0, "cars", subject="Tesla"), row("30,224", 30_224.0, "items", subject="Tesla")]),
+    ("Car sales fell. That was down 46.2% from January.", [row("46.2%", -46.2, "percent", subject="")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

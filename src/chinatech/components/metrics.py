@@ -715,7 +715,9 @@ class Mentions:
             before = [m for m in before if m.label == "company"]
         salient = [m for m in before if _salient(m.span)]
         named = [m for m in before if m.label != "GPE"]
-        return (salient or named or before or [None])[-1]
+        # "Alibaba's Hong Kong shares rose": the company owns the figure, not the place.
+        owners = [m for m in salient if m.label != "GPE"]
+        return (owners or salient or named or before or [None])[-1]
 
     def inside(self, noun: Token, cues: Cues) -> Mention | None:
         """A company or product named inside a noun phrase ("shares of the Guangzhou-based
@@ -901,6 +903,13 @@ def _verb_subject(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> 
     """(a named subject, else the subject's noun phrase) of a verb; not the figure itself
     ("35% of whom are engineers")."""
     subject = _subject_of(verb)
+    if subject is not None and (subject.like_num or subject.pos_ == "NUM"):
+        # "Of those, 30,224 were for export": a share of what "those" stands for; a bare
+        # figure as subject (this one or another) says nothing of who it is about.
+        partitive = [*subject.children, *(c for c in verb.children if c.i < subject.i)]  # the parse hangs it on either
+        whole = next((o for c in partitive if c.lower_ == "of" for o in c.children if o.dep_ == "pobj"), None)
+        found = _resolve(whole, mentions, cues) if whole is not None else None
+        return (found.name if found else None), ""
     if subject is None or subject.left_edge.i <= figure.start <= subject.right_edge.i:
         return None, ""  # "the 38 percent drop was ...": the figure's own phrase, not its subject
     named = _named_subject(verb, mentions, cues)
@@ -916,6 +925,8 @@ def _verb_subject(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> 
         # "sales of electric cars in China rose": else the place or company named inside.
         focus = mentions.inside(subject, cues) or mentions.antecedent(subject)
         return (focus.name if focus else None), noun_phrase(subject)
+    if subject.lower_ in cues.pronouns or subject.pos_ == "PRON":
+        return None, ""  # an unresolved "That was down 46%" names nothing
     return None, noun_phrase(subject)
 
 
