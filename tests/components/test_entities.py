@@ -173,6 +173,11 @@ def test_product_or_company(parse, text, company, product):
     ("Biden said the rules would change.", {}),
     # a byline
     ("A new era for chips\n\nBy Jane Roe\n\nChipmakers in Shenzhen are hiring.", {"Jane Roe": ("author", "", 1)}),
+    # a news agency's byline is no person
+    ("A new era for chips\n\nBy Indo-Asian News Service\n\nChipmakers in Shenzhen are hiring.", {}),
+    # a noun that fits people and firms alike leaves a person's name a person
+    ("We have contacted Yang Zhilin, the AI researcher who founded Orvel Labs, for comment.",
+     {"Yang Zhilin": ("AI researcher", "", 1)}),
     # a description before the name, with an article or a nationality and a comma
     ("Shoppers queued to meet the singer Jane Roe at the mall.", {"Jane Roe": ("singer", "", 1)}),
     ("Indian venture capitalist, Priya Nair, backed the startup.", {"Priya Nair": ("venture capitalist", "", 1)}),
@@ -187,6 +192,11 @@ def test_product_or_company(parse, text, company, product):
 ])
 def test_people(parse, text, expected):
     assert persons(parse(text)) == expected
+
+
+def test_person_described_as_researcher_is_no_company(parse):
+    doc = parse("We have contacted Yang Zhilin, the AI researcher who founded Orvel Labs, for comment.")
+    assert "Yang Zhilin" not in companies(doc)
 
 
 def test_person_tagged_business_is_not_a_person(parse):

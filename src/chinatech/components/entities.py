@@ -95,6 +95,8 @@ class Rules:
     corporate_suffixes: frozenset[str]
     company_nouns: frozenset[str]
     source_nouns: frozenset[str]
+    person_or_firm_nouns: frozenset[str]
+    byline_org_words: frozenset[str]
     source_modifiers: frozenset[str]
     product_nouns: frozenset[str]
     weak_product_nouns: frozenset[str]
@@ -141,6 +143,7 @@ def rules() -> Rules:
     return Rules(
         legal_suffixes=words("legal_suffixes"), corporate_suffixes=words("corporate_suffixes"),
         company_nouns=words("company_nouns"), source_nouns=words("source_nouns"),
+        person_or_firm_nouns=words("person_or_firm_nouns"), byline_org_words=words("byline_org_words"),
         source_modifiers=words("source_modifiers"), product_nouns=words("product_nouns"),
         weak_product_nouns=words("weak_product_nouns"), company_attributes=words("company_attributes"),
         corporate_attributes=words("corporate_attributes"),
@@ -657,9 +660,15 @@ def noun_before_evidence(ctx: Context, start: int, end: int) -> Evidence | None:
     maker = maker_before(ctx, np_start)
     if noun in rules.product_nouns and (noun not in rules.weak_product_nouns or maker):
         return Evidence("product", EXPLICIT, maker=maker)
-    if noun in rules.company_nouns:
+    if noun in rules.company_nouns and not _person_named(doc, start, noun, rules):
         return Evidence(org_kind(doc, np_start, head, rules), EXPLICIT, country=country_in(doc, np_start, start, rules))
     return None
+
+
+def _person_named(doc: Doc, start: int, noun: str, rules: Rules) -> bool:
+    """"Yang Zhilin, the AI researcher": a noun that fits people as well as firms says
+    nothing against the NER's reading of a person's name."""
+    return noun in rules.person_or_firm_nouns and doc[start].ent_type_ == "PERSON"
 
 
 def org_kind(doc: Doc, np_start: int, head: int, rules: Rules) -> str:
@@ -703,7 +712,7 @@ def appositive_evidence(ctx: Context, start: int, end: int) -> Evidence | None:
     maker = maker or maker_after(ctx, after, ceiling)
     if noun in rules.product_nouns and (noun not in rules.weak_product_nouns or maker):
         return Evidence("product", EXPLICIT, maker=maker)
-    if noun in rules.company_nouns:
+    if noun in rules.company_nouns and not _person_named(doc, start, noun, rules):
         return Evidence(org_kind(doc, i, head, rules), EXPLICIT, country=country or country_in(doc, i, head, rules))
     return None
 
@@ -1434,7 +1443,14 @@ def people_rows(doc: Doc) -> list[dict]:
         role = details.get("role", "") or ("author" if name == author else "")
         rows.append({"doc_id": doc_id, "person": name, "role": role, "organization": details.get("organization", ""),
                      "mentions": group["mentions"], "first_char": group["first"]})
-    if author and author not in groups:
+    if author and author not in groups and _names_a_person(author):
         rows.append({"doc_id": doc_id, "person": author, "role": "author", "organization": "",
                      "mentions": 1, "first_char": -1})
     return rows
+
+
+def _names_a_person(credit: str) -> bool:
+    """"By Jane Roe" credits a person; "By Indo-Asian News Service" or "By Staff Reporters" does not."""
+    name = credit.split(",")[0]  # "Jane Roe, Staff Reporter" is still Jane Roe
+    words = {w.strip(".").lower() for w in name.replace("-", " ").split()}
+    return not words & rules().byline_org_words
