@@ -166,10 +166,19 @@ REFERRING_ATTRIBUTION = [
         "45% increase", ("Tencent", "organisation"), id="the-group-reported-figure-skips-relative-clause"),
     pytest.param(
         "Sources close to Moonshot AI said the latest round valued the startup at US$2 billion.",
-        "latest round", ("", "unnamed"), id="sources-close-to-x-are-not-x"),
+        "latest round", ("Sources close to Moonshot AI", "unnamed"), id="sources-close-to-x-are-not-x"),
     pytest.param(
         "BYD sold 3 million cars in 2023. Experts believe the Shenzhen-based carmaker can sell 4 million cars in 2024.",
-        "Experts believe", ("", "unnamed"), id="generic-plural-people-name-no-one"),
+        "Experts believe", ("Experts", "unnamed"), id="generic-plural-people-name-no-one"),
+    pytest.param(
+        "Shipments fell 3 percent, new research said on Wednesday. The survey by Canalys put Oppo second.",
+        "Shipments fell", ("Canalys", "organisation"), id="unnamed-research-is-the-one-firm-cited"),
+    pytest.param(
+        "Huawei sold 30,000 cars in May. Huawei's rise up the sales charts shows it has made inroads into the world's biggest car market.",
+        "rise up", ("", "author"), id="what-happened-to-a-firm-is-no-source"),
+    pytest.param(
+        "Blocks of shares changed hands at a valuation of $200 billion, according to several people familiar with the matter.",
+        "changed hands", ("people familiar with the matter", "unnamed"), id="unnamed-source-without-its-count"),
     pytest.param(
         "Apple sold 8 million phones in India in 2023. The top spot by a foreign brand on Canalys' list went to Samsung in 2023.",
         "The top spot", ("Canalys", "organisation"), id="place-on-a-list-is-its-owners-claim"),

@@ -95,6 +95,7 @@ class Cues:
     figure_reporting: frozenset[str] = frozenset()
     proximity: frozenset[str] = frozenset()
     ranking_documents: frozenset[str] = frozenset()
+    happening_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +130,7 @@ def load_cues() -> Cues:
         figure_reporting=words("figure_reporting_verbs"),
         proximity=words("proximity_words"),
         ranking_documents=words("ranking_documents"),
+        happening_nouns=words("happening_nouns"),
     )
 
 
@@ -192,6 +194,12 @@ class Context:
     @property
     def report(self) -> str:
         return self.reports[0] if self.reports else ""
+
+    @property
+    def publisher(self) -> str:
+        """The one research firm or outlet the article cites, or '' (none, or several)."""
+        names = {m.name for m in self.mentions if m.label in ("publisher", "source")}
+        return next(iter(names)) if len(names) == 1 else ""
 
     def tokens_of(self, span: Span) -> list[Token]:
         return self.tokens[span.start:span.end]
@@ -731,6 +739,8 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         return Source(max(named, key=len), "report")
     if ctx.report and head.lemma_.lower() in ctx.cues.report_nouns:
         return Source(ctx.report, "report")
+    if head.pos_ == "NOUN" and head.lemma_.lower() in ctx.cues.happening_nouns:
+        return None  # "Huawei's rise shows ...": the author reads the events; Huawei says nothing
     core = core_phrase(phrase)
     if _points_back(core, ctx.cues) and not _names_itself(core, ctx):
         # "The NEV startup said", "the company, which ... Trump ..., reported": the words
@@ -743,7 +753,10 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         if found:
             return Source(found[0].name, kind)
     if head.lemma_.lower() in ctx.cues.report_nouns:
-        # No report named in the article: keep the words the text uses ("the report").
+        # No report named in the article: "new research said" is the one research firm it
+        # cites; else keep the words the text uses ("the report").
+        if ctx.publisher and head.tag_ in ("NN", "NNP"):  # "multiple media reports" are not that firm's
+            return Source(ctx.publisher, "organisation")
         return Source(trim(phrase).text, "report")
     lower = head.lower_
     if lower in ("he", "she", "him", "her"):
@@ -755,16 +768,26 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
     # Unnamed people ("analysts", "people familiar with the matter") are sources; "data" or
     # "figures" showing something are not.
     if head.lemma_.lower() in ctx.cues.people_nouns:
-        return UNNAMED
+        return _unnamed(phrase)
     if head.pos_ == "PROPN":
         return Source(_strip_article(trim(phrase).text), "organisation")
     return None
 
 
 # Unnamed people ("experts believe", "sources close to X said") are a source but name no
-# one: the row keeps attributed_to empty, so it is not mistaken for a named source, and
-# source_type "unnamed" so it is not mistaken for the author's own claim either.
-UNNAMED = Source("", "unnamed")
+# one: attributed_to keeps the text's own words, and source_type "unnamed" says they are
+# no name to join on, nor the author's own claim.
+
+def _unnamed(phrase: Span) -> Source:
+    """An unnamed source in the words the text uses, without its count or article:
+    "according to several people familiar with the matter" -> "people familiar with the matter"."""
+    words = trim(phrase)
+    start = words.start
+    while start < words.end - 1 and (words.doc[start].dep_ in ("det", "nummod", "quantmod", "predet")
+                                     or words.doc[start].tag_ in ("DT", "CD", "PDT")
+                                     or words.doc[start].lower_ in ("several", "multiple", "many", "various")):
+        start += 1
+    return Source(words.doc[start:words.end].text, "unnamed")
 
 
 def core_phrase(phrase: Span) -> Span:
