@@ -3,25 +3,47 @@
     python benchmarks/startup.py [--runs 5]
 
 Runs the installed command as a user would (`chinatech extract --out TMP --format csv`),
-several times, and prints the best and median wall time, plus `chinatech --help`.
+several times each way, and prints the best and median wall time:
+  - cold: an empty parse cache (a fresh cache directory per run), as on first use;
+  - warm: the same articles again, their parses cached;
+each with the shipped config.yaml (`n_process: auto`) and with n_process 1; plus `chinatech --help`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def timed(args: list[str]) -> float:
+
+def timed(args: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
     return time.perf_counter() - start
+
+
+def summary(label: str, times: list[float]) -> str:
+    return f"{label}: best {min(times):.2f} s, median {statistics.median(times):.2f} s over {len(times)} runs"
+
+
+def extract_times(exe: str, config: Path, runs: int, tmp: Path) -> tuple[list[float], list[float]]:
+    """(cold, warm) wall times of `chinatech extract` with this config."""
+    out = tmp / "out"
+    command = [exe, "extract", "corpus", "--config", str(config), "--out", str(out), "--format", "csv", "-q"]
+    cold, warm = [], []
+    for run in range(runs):
+        env = {**os.environ, "CHINATECH_CACHE_DIR": str(tmp / f"cache{run}")}
+        cold.append(timed(command, env))  # a new, empty cache directory
+        warm.append(timed(command, env))  # the same directory, now filled
+    return cold, warm
 
 
 def main() -> None:
@@ -30,11 +52,17 @@ def main() -> None:
     args = parser.parse_args()
     beside = Path(sys.executable).with_name("chinatech")
     exe = str(beside) if beside.exists() else shutil.which("chinatech") or "chinatech"
-    with tempfile.TemporaryDirectory() as out:
-        extract = [timed([exe, "extract", "corpus", "--out", out, "--format", "csv", "-q"]) for _ in range(args.runs)]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        single = tmp / "single.yaml"
+        single.write_text((ROOT / "config.yaml").read_text(encoding="utf-8").replace("n_process: auto", "n_process: 1"),
+                          encoding="utf-8")
+        for label, config in (("shipped config.yaml (n_process auto)", ROOT / "config.yaml"), ("n_process 1", single)):
+            cold, warm = extract_times(exe, config, args.runs, tmp / label.split()[0])
+            print(summary(f"chinatech extract, {label}, cold (empty cache)", cold))
+            print(summary(f"chinatech extract, {label}, warm (cached parses)", warm))
     helps = [timed([exe, "--help"]) for _ in range(args.runs)]
-    print(f"chinatech extract (5 articles, model load included): best {min(extract):.2f} s, median {statistics.median(extract):.2f} s over {args.runs} runs")
-    print(f"chinatech --help: best {min(helps):.3f} s, median {statistics.median(helps):.3f} s")
+    print(summary("chinatech --help", helps))
 
 
 if __name__ == "__main__":

