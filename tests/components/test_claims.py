@@ -177,6 +177,19 @@ REFERRING_ATTRIBUTION = [
         "Huawei sold 30,000 cars in May. Huawei's rise up the sales charts shows it has made inroads into the world's biggest car market.",
         "rise up", ("", "author"), id="what-happened-to-a-firm-is-no-source"),
     pytest.param(
+        "Kuaishou said its users grew. The firm also informed that retailers on its platform are the most obsessed with live streaming.",
+        "informed", ("Kuaishou", "organisation"), id="informed-that-reports"),
+    pytest.param(
+        "Live streaming brought in 90% of Kuaishou's RMB 22 billion revenue in 2018, local media reported.",
+        "90%", ("local media", "unnamed"), id="local-media-reported"),
+    pytest.param(
+        "As Bloomberg has reported, Hero Games has revealed that the game has sold 18 million copies.",
+        "18 million", ("Bloomberg", "organisation"), id="as-x-reported"),
+    pytest.param(
+        "Reuters published an analysis of SMIC's plans. Gartner expects demand to rise. "
+        "The analysis also noted that mature chips are widely used in 80% of cars.",
+        "mature chips", ("Reuters", "organisation"), id="the-analysis-is-its-publishers"),
+    pytest.param(
         "Blocks of shares changed hands at a valuation of $200 billion, according to several people familiar with the matter.",
         "changed hands", ("people familiar with the matter", "unnamed"), id="unnamed-source-without-its-count"),
     pytest.param(

@@ -583,8 +583,9 @@ def _according_to(span: Span, ctx: Context, before: int | None) -> Source | None
 
 def _reporting_subject(span: Span, ctx: Context, before: int | None) -> Source | None:
     verbs = [t for t in ctx.tokens_of(span) if reporting_verb(t, ctx.cues) and not _quoted(ctx, t)]
-    # The outermost reporting verb first: in "X revealed Y, said the report" the report speaks.
-    for token in sorted(verbs, key=_depth):
+    # The outermost reporting verb first: in "X revealed Y, said the report" the report speaks,
+    # and "As Bloomberg reported, X revealed Y" frames X's words as Bloomberg's report.
+    for token in sorted(verbs, key=lambda t: (not _as_frame(t), _depth(t))):
         if not _reports_content(token, span, ctx):
             continue
         subject = _subject_of(token)
@@ -616,9 +617,16 @@ def _reports_content(verb: Token, span: Span, ctx: Context) -> bool:
         return True
     if verb.dep_ == "parataxis" or _trailing_clause(verb, span):
         return True
+    if _as_frame(verb):
+        return True  # "As Bloomberg has reported, X ...": the clause it hangs from is the report
     if _reports_figure(verb, ctx.cues):
         return True
     return any(q.start >= span.start_char and q.end <= span.end_char + 1 for q in ctx.quotes)
+
+
+def _as_frame(verb: Token) -> bool:
+    """"As Bloomberg has reported, ...": a reporting clause framing the whole sentence."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
 
 
 def _reports_figure(verb: Token, cues: Cues) -> bool:
@@ -755,6 +763,9 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
     if head.lemma_.lower() in ctx.cues.report_nouns:
         # No report named in the article: "new research said" is the one research firm it
         # cites; else keep the words the text uses ("the report").
+        owner = _report_owner(head, ctx)
+        if owner is not None:
+            return owner
         if ctx.publisher and head.tag_ in ("NN", "NNP"):  # "multiple media reports" are not that firm's
             return Source(ctx.publisher, "organisation")
         return Source(trim(phrase).text, "report")
@@ -767,7 +778,7 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         return None
     # Unnamed people ("analysts", "people familiar with the matter") are sources; "data" or
     # "figures" showing something are not.
-    if head.lemma_.lower() in ctx.cues.people_nouns:
+    if head.lemma_.lower() in ctx.cues.people_nouns or head.lower_ in ctx.cues.people_nouns:  # "media" -> "medium"
         return _unnamed(phrase)
     if head.pos_ == "PROPN":
         return Source(_strip_article(trim(phrase).text), "organisation")
@@ -777,6 +788,22 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
 # Unnamed people ("experts believe", "sources close to X said") are a source but name no
 # one: attributed_to keeps the text's own words, and source_type "unnamed" says they are
 # no name to join on, nor the author's own claim.
+
+def _report_owner(head: Token, ctx: Context) -> Source | None:
+    """"The analysis noted ..." after "Reuters published an analysis" / "Reuters' analysis": the
+    firm named with the last earlier mention of the same report noun, if one was."""
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        return None
+    lemma = head.lemma_.lower()
+    earlier = [t for t in ctx.tokens[:head.i] if t.lemma_.lower() == lemma and not _quoted(ctx, t)]
+    for noun in reversed(earlier):
+        sent = noun.sent
+        named = [m for m in ctx.mentions if m.kind == "organisation" and sent.start_char <= m.start < sent.end_char]
+        cited = [m for m in named if m.label in ("publisher", "source")] or named
+        if cited:
+            return Source(min(cited, key=lambda m: abs(m.start - noun.idx)).name, "organisation")
+    return None
+
 
 def _unnamed(phrase: Span) -> Source:
     """An unnamed source in the words the text uses, without its count or article:
