@@ -127,6 +127,10 @@ FACTS += [
     ("Tesla shipped 60,365 cars in February. Of those, 30,224 were for export.",
      [row("60,365 cars", 60_365.0, "cars", subject="Tesla"), row("30,224", 30_224.0, "items", subject="Tesla")]),
     ("Car sales fell. That was down 46.2% from January.", [row("46.2%", -46.2, "percent", subject="")]),
+    # a word for the number itself is no unit; a dirham amount written the Gulf way
+    ("Analyst Daniel Ahmad said the 700 million figure is from August.", [row("700 million", 700_000_000.0, "items")]),
+    ("Meituan said sales rose to $3.6bn (Dh13.2bn).",
+     [row("$3.6bn", 3_600_000_000.0, "USD", subject="Meituan"), row("Dh13.2bn", 13_200_000_000.0, "AED", subject="Meituan")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),
@@ -163,6 +167,7 @@ NOT_FACTS = [
     "Meitu leads in photo apps [12] and maps (3).",  # reference marks
     "Steps:\n1. Install the app.\n2. Sign in.",  # list numbering
     "Why did Lenovo buy the unit in the first place?",  # an idiom, not a rank
+    "Kuaishou hopes to launch before the 2020 Chinese New Year.",  # a year before a holiday's name
 ]
 
 

@@ -362,7 +362,8 @@ def fallback_unit(number: Token, units: Units, cues: Cues) -> str:
     """The unit of a count with no noun after it: the noun the number hangs on, else a
     generic word (an empty unit would never match anything)."""
     head = number.head
-    if head is not number and head.pos_ == "NOUN" and not head.ent_type_ and not _compares(head):
+    if head is not number and head.pos_ == "NOUN" and not head.ent_type_ and not _compares(head) \
+            and head.lower_ not in units.figure_nouns:
         return noun_unit(head, units, cues)
     referent = _of_pronoun_noun(number)
     if referent is not None:
@@ -413,6 +414,8 @@ def counted_noun(doc: Doc, numeric: Span, quantity: Quantity) -> Token | None:
     noun the number hangs on, else "a workforce of 12,000" -> workforce."""
     number = number_token(numeric)
     after = _noun_after(doc, numeric.end, number)
+    if after is not None and after.lower_ in load_units().figure_nouns:
+        return None  # "the 700 million figure": a word for the number itself counts nothing
     if after is not None:
         return after
     head = number.head
@@ -504,9 +507,11 @@ def _span(doc: Doc, metric: Metric) -> Span:
 def _is_year(span: Span, q: Quantity, metric: Metric) -> bool:
     """A bare four-digit integer in the calendar's range ("in 2016", "2019's results"), or a
     span of them ("the 2019-2020 season")."""
-    if metric.kind != "count":
+    if metric.kind not in ("count", "duration"):
         return False
     years = [t for t in span if re.fullmatch(r"(?:19|20)\d\d", t.text)]
+    if metric.kind == "duration":  # "before the 2020 Chinese New Year": a year, then a holiday's name
+        return bool(years) and years[0] == metric.number and metric.number.ent_type_ == "DATE"
     if q.value is None:
         return len(years) == 2
     return bool(years) and years[0] == metric.number and (metric.noun is None or metric.number.ent_type_ == "DATE")
@@ -927,6 +932,8 @@ def _verb_subject(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> 
         return (focus.name if focus else None), noun_phrase(subject)
     if subject.lower_ in cues.pronouns or subject.pos_ == "PRON":
         return None, ""  # an unresolved "That was down 46%" names nothing
+    if subject.pos_ in ("VERB", "AUX"):
+        return None, ""  # a clause the parser took for a subject ("revealing the game has sold")
     return None, noun_phrase(subject)
 
 

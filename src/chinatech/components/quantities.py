@@ -82,6 +82,7 @@ class Units:
     change_window: int
     comparison_joiners: frozenset[str]
     unit_stopwords: frozenset[str]
+    figure_nouns: frozenset[str]
     unit_aliases: Mapping[str, str]
     irregular_plurals: Mapping[str, str]
     invariant_plurals: frozenset[str]
@@ -213,6 +214,7 @@ def _build_units(data: Mapping[str, Any]) -> Units:
         change_window=int(_section(data, "ranges").get("change_window", 4)),
         comparison_joiners=_words(data, "units", "comparison_joiners"),
         unit_stopwords=_words(data, "units", "stopwords"),
+        figure_nouns=_words(data, "units", "figure_nouns"),
         unit_aliases=_labels(data, "units", "aliases"),
         irregular_plurals=_labels(data, "units", "irregular_plurals"),
         invariant_plurals=_words(data, "units", "invariant"),
@@ -774,6 +776,8 @@ def _head_noun(ctx: _Ctx, j: int) -> tuple[str | None, int]:
     head, end = words[-1]
     if len(head.text) == 1 and head.low not in u.unit_aliases:
         return None, start  # a stray initial ("5 M"), not a noun
+    if head.low in u.figure_nouns:
+        return None, start  # "the 700 million figure" counts nothing
     money = u.currency_words.get(head.low)
     return (money or _pluralise(head.text, u)), end
 
