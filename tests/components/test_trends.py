@@ -177,6 +177,10 @@ def found(parse, text: str) -> dict[str, str]:
     ("The social media giant posted record profits.", "social media", "social media giant"),
     # generic industry words corroborating each other, with no narrower trend to explain them
     ("Carmakers cut prices as the auto market cooled.", "automotive industry", "carmakers;auto market"),
+    # console and PC games are video games; phone games are mobile gaming
+    ("The console games sold well and gamers loved the downloadable content.", "video games",
+     "console games;gamers;downloadable content"),
+    ("Mobile games are booming, and gamers spend more on gaming each year.", "mobile gaming", "mobile games"),
 ])
 def test_finds(parse, text, trend, terms):
     assert found(parse, text).get(trend) == terms
@@ -195,6 +199,8 @@ def test_finds(parse, text, trend, terms):
     ("Advertising slowed. Advertising always slows in winter.", "online advertising"),
     ("Tech giants met. The tech giants then left.", "platform economy"),
     ("The new phone is on display.", "displays"),
+    # the general trend's weak words only set the scene of the narrower one
+    ("Mobile games are booming, and gamers spend more on gaming each year.", "video games"),
     # a hyphenated set phrase written open is an everyday idiom
     ("The rival took over the top spot in the rankings.", "online video"),
     ("Diners may take out what they cannot finish.", "food delivery"),
