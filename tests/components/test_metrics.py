@@ -131,6 +131,11 @@ FACTS += [
     ("Analyst Daniel Ahmad said the 700 million figure is from August.", [row("700 million", 700_000_000.0, "items")]),
     ("Meituan said sales rose to $3.6bn (Dh13.2bn).",
      [row("$3.6bn", 3_600_000_000.0, "USD", subject="Meituan"), row("Dh13.2bn", 13_200_000_000.0, "AED", subject="Meituan")]),
+    # the name in apposition owns the figure, not the place or rival in possessives
+    ("Last week, China's largest chipmaker, SMIC, recorded revenue of $7.2 billion.",
+     [row("$7.2 billion", 7_200_000_000.0, "USD", subject="SMIC")]),
+    ("Kuaishou's main rival short-video app Douyin, operated by ByteDance, snagged RMB 20 billion.",
+     [row("RMB 20 billion", 20_000_000_000.0, "CNY", subject="Douyin")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

@@ -898,10 +898,15 @@ def _named_subject(verb: Token, mentions: Mentions, cues: Cues) -> Mention | Non
     subject = _subject_of(verb)
     if subject is None:
         return None
-    found = _resolve(subject, mentions, cues) or _possessor(subject, mentions, cues)
+    found = _resolve(subject, mentions, cues) or _apposed(subject, mentions) or _possessor(subject, mentions, cues)
     if found:
         return found
     return next((mentions.at(c) for c in subject.children if c.dep_ in ("compound", "nmod") and mentions.at(c)), None)
+
+
+def _apposed(noun: Token, mentions: Mentions) -> Mention | None:
+    """"China's largest chipmaker, SMIC, ...": the name in apposition, not the possessor place."""
+    return next((mentions.at(c) for c in noun.children if c.dep_ == "appos" and mentions.at(c)), None)
 
 
 def _verb_subject(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> tuple[str | None, str]:
