@@ -136,6 +136,9 @@ FACTS += [
      [row("$7.2 billion", 7_200_000_000.0, "USD", subject="SMIC")]),
     ("Kuaishou's main rival short-video app Douyin, operated by ByteDance, snagged RMB 20 billion.",
      [row("RMB 20 billion", 20_000_000_000.0, "CNY", subject="Douyin")]),
+    # a cut's size after "by" is a decrease; what was cut is counted as it is
+    ("Tesla reduced the Model 3's price by about $2,000.", [row("about $2,000", -2000.0, "USD", "approx", "Tesla")]),
+    ("The firm cut 500 jobs.", [row("500 jobs", 500.0, "jobs", subject="firm")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),
@@ -173,6 +176,7 @@ NOT_FACTS = [
     "Steps:\n1. Install the app.\n2. Sign in.",  # list numbering
     "Why did Lenovo buy the unit in the first place?",  # an idiom, not a rank
     "Kuaishou hopes to launch before the 2020 Chinese New Year.",  # a year before a holiday's name
+    "PDD Holdings beat third-quarter revenue forecasts.",  # an ordinal period, not a rank
 ]
 
 

@@ -83,6 +83,7 @@ class Cues:
     relative_periods: Mapping[str, tuple[str, int]]
     default_count_unit: str
     rank_nouns: frozenset[str] = frozenset()
+    cut_verbs: frozenset[str] = frozenset()
     rank_idioms: tuple[tuple[str, ...], ...] = ()
 
 
@@ -115,6 +116,7 @@ def load_cues() -> Cues:
         relative_periods={str(k).lower(): (str(v[0]), int(v[1])) for k, v in (data.get("relative_periods") or {}).items()},
         default_count_unit=str(data.get("default_count_unit") or "items"),
         rank_nouns=knowledge.word_set(data, "rank_nouns"),
+        cut_verbs=knowledge.word_set(data, "cut_verbs"),
         rank_idioms=tuple(tuple(str(i).lower().split()) for i in data.get("rank_idioms") or ()),
     )
 
@@ -663,6 +665,8 @@ def is_decrease(doc: Doc, metric: Metric, cues: Cues) -> bool:
             preposition = preposition or token.lower_
         if token.lemma_.lower() in cues.decrease and token.i not in range(span.start, span.end):
             return preposition not in cues.level_prepositions or _dangling_by(token)
+        if token.lemma_.lower() in cues.cut_verbs and preposition == "by":
+            return True  # "reduced the price by $2,000": the size of the cut
         if token.pos_ in ("VERB", "AUX") or token.head == token:
             return False
         token = token.head

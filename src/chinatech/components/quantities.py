@@ -61,6 +61,7 @@ class Units:
     couple_words: Mapping[str, Decimal]
     conjunctions: frozenset[str]
     ordinals: Mapping[str, int]
+    sequence_nouns: frozenset[str]
     ordinal_suffixes: frozenset[str]
     fractions: Mapping[str, int]
     ambiguous_fraction_plurals: frozenset[str]
@@ -194,6 +195,7 @@ def _build_units(data: Mapping[str, Any]) -> Units:
         conjunctions=_words(data, "numbers", "conjunctions"),
         ordinals={k: int(v) for k, v in _numbers(data, "ordinals", "words").items()},
         ordinal_suffixes=_words(data, "ordinals", "suffixes"),
+        sequence_nouns=_words(data, "ordinals", "sequence_nouns"),
         fractions={k: int(v) for k, v in _numbers(data, "fractions", "denominators").items()},
         ambiguous_fraction_plurals=_words(data, "fractions", "ambiguous_plurals"),
         vague_factor=Decimal(str(_section(data, "vague").get("factor", 2))),
@@ -868,6 +870,8 @@ def _rank_ordinal(ctx: _Ctx, i: int) -> _Hit | None:
     nxt = end + 1 if _hyphen_word(toks, end) else end
     if nxt < len(toks) and (toks[nxt].kind == "num" or toks[nxt].low in u.number_words):
         return None  # "the first 100 days": the ordinal picks out a count
+    if nxt < len(toks) and (toks[nxt].low in u.sequence_nouns or toks[nxt].low.rstrip("s") in u.sequence_nouns):
+        return None  # "third-quarter revenue", "a second round": a period or a step, not a rank
     return _Hit(i, end, Decimal(value), unit="rank")
 
 
