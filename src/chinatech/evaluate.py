@@ -139,7 +139,10 @@ def score_entities(table: str, frame, gold: Mapping[str, dict]) -> Score:
             if hit is not None:
                 if hit not in matched and table == "products":
                     makers_total += 1
-                    makers_right += _same_maker(row.get("maker"), required[hit].get("maker"), doc)
+                    right = _same_maker(row.get("maker"), required[hit].get("maker"), doc)
+                    makers_right += right
+                    if not right:  # listed like a wrong subject: the product is found, its maker is not
+                        score.note(doc_id, "missed", f"maker: {required[hit].get('maker')!s} != {row.get('maker')!s}: {row.get(column)}")
                 matched.add(hit)
             elif _find(names, optional) is None:
                 score.fp += 1

@@ -23,6 +23,7 @@ class Entry:
     maker: str = ""
     category: str = ""
     former_names: tuple[str, ...] = ()
+    parent: str = ""
 
 
 @lru_cache(maxsize=None)
@@ -54,6 +55,7 @@ def _entry(item: dict, kind: str) -> Entry:
         maker=item.get("maker") or "",
         category=item.get("category") or "",
         former_names=tuple(str(f).strip() for f in item.get("former_names") or []),
+        parent=str(item.get("parent") or "").strip(),
     )
 
 

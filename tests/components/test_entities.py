@@ -130,6 +130,8 @@ def test_sources(parse, text, expected):
     # "the company" is the business the article is about
     ("NetEase reported strong sales. Geely was mentioned once. The company will launch Lanyin next month.",
      {"Lanyin": "NetEase"}),
+    # the gazetteer's maker is a unit the article never names: its named parent makes it
+    ("Xiaomi delivered more than 20,000 SU7 cars in October.", {"Xiaomi SU7": "Xiaomi"}),
     # one row for a product written with and without its maker's name
     ("Oppo unveiled the Oppo Find N3 in Beijing. Reviewers praised the Find N3 phone.", {"Oppo Find N3": "Oppo"}),
 ])

@@ -1359,11 +1359,23 @@ def makers(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, str]:
         if mention.kind != "product":
             continue
         if mention.maker and mention.maker != mention.name and not found.get(mention.name):
-            found[mention.name] = mention.maker
+            found[mention.name] = _named_owner(mention.maker, mentions, gazetteer)
         elif mention.name not in found:
             entry = gazetteer.product(mention.name)
-            found[mention.name] = entry.maker if entry else ""
+            found[mention.name] = _named_owner(entry.maker, mentions, gazetteer) if entry else ""
     return found
+
+
+def _named_owner(maker: str, mentions: list[Mention], gazetteer: Gazetteer) -> str:
+    """The gazetteer's maker, or its parent company when the article names only the parent
+    (an article on "Xiaomi's SU7" that never mentions the Xiaomi EV unit)."""
+    named = {m.name for m in mentions if m.kind in ORG_KINDS}
+    owner, seen = maker, set()
+    while owner and owner not in named and owner not in seen:
+        seen.add(owner)
+        entry = gazetteer.org(owner)
+        owner = entry.parent if entry else ""
+    return owner if owner in named else maker
 
 
 def company_info(
