@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pandas as pd
-from spacy.tokens import Doc
 
 from .config import Settings, load_settings
 from .corpus import Article, load_articles
 from .tables import SCHEMAS, TABLES, to_frame
+
+if TYPE_CHECKING:  # spaCy loads only where documents are parsed: a parent whose workers
+    from spacy.tokens import Doc  # parse never imports it, and starts them sooner
 
 Warn = Callable[[str], None]
 
