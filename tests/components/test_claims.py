@@ -190,6 +190,15 @@ REFERRING_ATTRIBUTION = [
         "The analysis also noted that mature chips are widely used in 80% of cars.",
         "mature chips", ("Reuters", "organisation"), id="the-analysis-is-its-publishers"),
     pytest.param(
+        "PDD reported strong results. Executives said on a post-earnings call that 620 million users took part in its subsidies.",
+        "620 million", ("PDD Holdings", "organisation"), id="executives-speak-for-their-company"),
+    pytest.param(
+        "Shein is a fast fashion giant. According to its latest recruitment advertisements, Shein serves consumers in more than 150 countries.",
+        "150 countries", ("Shein", "organisation"), id="its-own-document"),
+    pytest.param(
+        "Its PC business made up 47 per cent of revenue, and chairman and CEO Yuanqing Yang told Reuters in an interview that this share would rise.",
+        "47 per cent", ("Yuanqing Yang", "person"), id="told-x-is-not-x-speaking"),
+    pytest.param(
         "Blocks of shares changed hands at a valuation of $200 billion, according to several people familiar with the matter.",
         "changed hands", ("people familiar with the matter", "unnamed"), id="unnamed-source-without-its-count"),
     pytest.param(

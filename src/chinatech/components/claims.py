@@ -96,6 +96,8 @@ class Cues:
     proximity: frozenset[str] = frozenset()
     ranking_documents: frozenset[str] = frozenset()
     happening_nouns: frozenset[str] = frozenset()
+    document_nouns: frozenset[str] = frozenset()
+    insider_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +133,8 @@ def load_cues() -> Cues:
         proximity=words("proximity_words"),
         ranking_documents=words("ranking_documents"),
         happening_nouns=words("happening_nouns"),
+        document_nouns=words("document_nouns") | words("report_nouns"),
+        insider_nouns=words("insider_nouns"),
     )
 
 
@@ -666,8 +670,11 @@ def _subject_of(verb: Token) -> Token | None:
 def _nearest_in(span: Span, ctx: Context, verb: Token) -> Source | None:
     """Fallback when the parse gives the verb no subject: the first name outside quotes, or
     the name right after the verb ('..., said chief analyst Wei Zhang')."""
+    # "X told Reuters that ...": the verb's object is who heard it, never the speaker.
+    heard = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     candidates = [m for m in ctx.mentions if span.start_char <= m.start and m.end <= span.end_char
-                  and not inside_quote(ctx, m.start, m.end)]
+                  and not inside_quote(ctx, m.start, m.end)
+                  and not any(c.idx <= m.start < c.idx + len(c.text) for c in heard)]
     after = [m for m in candidates if m.start > verb.idx and m.start - verb.idx < 60]
     before = sorted((m for m in candidates if m.end <= verb.idx), key=lambda m: m.kind != "person")
     chosen = after[0] if after else (before[0] if before else None)
@@ -774,8 +781,16 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         return _nearest(ctx, before, "person")
     if lower == "it" or _points_back(phrase, ctx.cues):
         return _nearest(ctx, before, "organisation")
+    if any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in head.children) and \
+            head.lemma_.lower() in ctx.cues.document_nouns:
+        return _nearest(ctx, before, "organisation")  # "according to its latest filing": the firm's own word
     if names_only:
         return None
+    if head.lemma_.lower() in ctx.cues.insider_nouns and phrase.start_char < before:
+        # "Executives said on the earnings call": the company speaks through its own people.
+        found = _nearest(ctx, before, "organisation")
+        if found is not None:
+            return found
     # Unnamed people ("analysts", "people familiar with the matter") are sources; "data" or
     # "figures" showing something are not.
     if head.lemma_.lower() in ctx.cues.people_nouns or head.lower_ in ctx.cues.people_nouns:  # "media" -> "medium"
