@@ -181,6 +181,9 @@ def found(parse, text: str) -> dict[str, str]:
     ("The console games sold well and gamers loved the downloadable content.", "video games",
      "console games;gamers;downloadable content"),
     ("Mobile games are booming, and gamers spend more on gaming each year.", "mobile gaming", "mobile games"),
+    # finer hardware trends beside the broad one
+    ("Foundries are doubling down on legacy chips.", "mature-node chips", "legacy chips"),
+    ("Demand for AI servers lifted its revenue.", "servers", "AI servers"),
 ])
 def test_finds(parse, text, trend, terms):
     assert found(parse, text).get(trend) == terms
