@@ -139,6 +139,10 @@ FACTS += [
     # a cut's size after "by" is a decrease; what was cut is counted as it is
     ("Tesla reduced the Model 3's price by about $2,000.", [row("about $2,000", -2000.0, "USD", "approx", "Tesla")]),
     ("The firm cut 500 jobs.", [row("500 jobs", 500.0, "jobs", subject="firm")]),
+    # a share of what a named company owns, unless a named company governs the figure
+    ("Analysts attribute over 30% of ByteDance's revenue growth to TikTok.",
+     [row("over 30%", 30.0, "percent", "min", "ByteDance")]),
+    ("Tencent holds 20% of Meituan's shares.", [row("20%", 20.0, "percent", subject="Tencent")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

@@ -772,6 +772,9 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
     if respective is not None:
         return respective.name
     start = metric.noun if metric.noun is not None and metric.noun.i >= span.start else metric.number
+    # "Analysts attribute 30% of ByteDance's growth to ...": the owner of the whole, unless
+    # a named company governs the figure ("Tencent holds 20% of Meituan's shares").
+    owner = _share_owner(span, mentions, cues)
     fallback = ""
     token = start
     for _ in range(MAX_CLIMB):
@@ -782,6 +785,8 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
             name, chunk = _verb_subject(token, mentions, cues, span)
             if name:
                 return name
+            if owner is not None:
+                return owner.name
             other = _object_or_agent(token, mentions, cues, span)
             if other is not None:
                 return other.name
@@ -798,6 +803,20 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
         return fallback
     nearest = _nearest_referent(span, mentions, cues)
     return nearest.name if nearest else ""
+
+
+def _share_owner(span: Span, mentions: Mentions, cues: Cues) -> Mention | None:
+    """"over 30% of ByteDance's revenue growth": a share of something a named company owns."""
+    for token in span:
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of" or prep.i < span.end - 1:
+                continue
+            for whole in prep.children:
+                if whole.dep_ == "pobj":
+                    found = _possessor(whole, mentions, cues)
+                    if found is not None and found.label != "GPE":
+                        return found
+    return None
 
 
 def _respective(span: Span, mentions: Mentions) -> Mention | None:
