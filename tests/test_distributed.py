@@ -48,3 +48,23 @@ def test_local_parallel_engine_equals_one_process(corpus_tables):
         parallel.FILES_PER_TASK = 4
     for name, frame in corpus_tables.items():
         pd.testing.assert_frame_equal(tables[name], frame)
+
+
+def test_small_corpus_dealt_by_size_still_comes_out_in_input_order(corpus_tables):
+    tables = extract([CORPUS], settings=Settings(cache=False, n_process=2))  # 5 files: one share each
+    for name, frame in corpus_tables.items():
+        pd.testing.assert_frame_equal(tables[name], frame)
+
+
+def test_balanced_shares_put_the_long_file_alone(tmp_path):
+    from chinatech.parallel import balanced
+
+    sizes = {"a": 30, "b": 40, "c": 80, "d": 30, "e": 35}
+    files = []
+    for stem, size in sizes.items():
+        path = tmp_path / f"{stem}.txt"
+        path.write_text("x" * size)
+        files.append(str(path))
+    shares = [[f.rsplit("/", 1)[1][0] for f in share] for share in balanced(files, 2)]
+    assert shares == [["c", "d"], ["a", "b", "e"]]
+    assert balanced(files[:1], 2) == [files[:1]]

@@ -9,8 +9,8 @@ single-process run's.
 
 from __future__ import annotations
 
-import math
 import multiprocessing
+import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
@@ -41,14 +41,42 @@ def parallel_rows(
     """Yield each article's rows in input order, computed by `settings.n_process` workers."""
     repeated = corpus_repeated_lines(sources)
     single = replace(settings, n_process=1)
-    # A small corpus is split evenly so no worker idles while another parses the rest.
-    per_task = max(1, min(FILES_PER_TASK, math.ceil(len(sources) / settings.n_process)))
-    tasks = partition([str(s) for s in sources], per_task)
+    files = [str(s) for s in sources]
+    small = len(files) <= settings.n_process * FILES_PER_TASK
+    # A small corpus is dealt out by size, one share per worker, so none idles while another
+    # parses a long article; a large one goes in consecutive slices, streamed in order.
+    tasks = balanced(files, settings.n_process) if small else partition(files, FILES_PER_TASK)
     # fork starts workers in milliseconds, and they inherit a pipeline the parent has already
     # built (pipeline.shared_nlp); otherwise each builds its own once.
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=settings.n_process, mp_context=context) as pool:
-        yield from _ordered(pool, tasks, single, repeated, mentions, warn, window=2 * settings.n_process)
+        rows = _ordered(pool, tasks, single, repeated, mentions, warn, window=2 * settings.n_process)
+        yield from _in_input_order(rows, files) if small else rows
+
+
+def balanced(files: list[str], shares: int) -> list[list[str]]:
+    """The files dealt into `shares` groups of about equal size, largest first to the lightest
+    group; each group keeps the input order."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(shares, len(files))))]
+    loads = [0] * len(groups)
+    for i in sorted(range(len(files)), key=lambda k: (-_size(files[k]), k)):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(i)
+        loads[lightest] += _size(files[i])
+    return [[files[i] for i in sorted(group)] for group in groups if group]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the worker reports an unreadable file as it does alone
+
+
+def _in_input_order(rows: Iterable[dict[str, list[dict]]], files: list[str]) -> list[dict[str, list[dict]]]:
+    """Rows gathered from shares dealt out of order, put back in the order of the files."""
+    position = {Path(f).stem: k for k, f in enumerate(files)}
+    return sorted(rows, key=lambda r: position.get(r["documents"][0]["doc_id"], len(files)))
 
 
 def _ordered(pool, tasks: Iterable[list[str]], settings, repeated, mentions, warn, *, window: int):
