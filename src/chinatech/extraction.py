@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-import pandas as pd
-
 from .config import Settings, load_settings
 from .corpus import Article, load_articles
 from .tables import SCHEMAS, TABLES, to_frame
 
-if TYPE_CHECKING:  # spaCy loads only where documents are parsed: a parent whose workers
-    from spacy.tokens import Doc  # parse never imports it, and starts them sooner
+if TYPE_CHECKING:  # spaCy loads only where documents are parsed, pandas where frames are
+    import pandas as pd  # built: a parallel run's parent starts its workers before either
+    from spacy.tokens import Doc
 
 Warn = Callable[[str], None]
 

@@ -11,9 +11,10 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where frames are handled (see tables.py)
+    import pandas as pd
 
 TEXT_FORMATS = ("csv", "tsv", "json", "jsonl", "markdown")
 FILE_FORMATS = (*TEXT_FORMATS, "parquet", "sqlite")
@@ -32,6 +33,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _plain(value):
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item"):
@@ -89,6 +92,8 @@ def to_markdown(frame: pd.DataFrame) -> str:
 
 
 def _is_numeric(series: pd.Series) -> bool:
+    import pandas as pd
+
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
@@ -132,6 +137,8 @@ def _cell(value, quantity: bool) -> str:
 def print_rich(frames: Mapping[str, pd.DataFrame], *, console=None, max_width: int = 60) -> None:
     """One rich table per table, numbers right-aligned with separators; NO_COLOR is honoured
     by rich itself. Columns empty in every row are left out of the view and named below it."""
+    import pandas as pd
+
     from rich.console import Console
     from rich.table import Table
 

@@ -7,9 +7,10 @@ evaluation all read it from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads when a frame is built: a parallel run's parent imports it
+    import pandas as pd  # while its workers parse, not before it starts them
 
 # pandas nullable dtypes, so an empty cell stays empty (not NaN-as-float or "None").
 STR, INT, FLOAT, BOOL = "string", "Int64", "Float64", "boolean"
@@ -69,6 +70,8 @@ TABLES: tuple[str, ...] = tuple(SCHEMAS)
 
 def to_frame(name: str, rows: Iterable[Mapping]) -> pd.DataFrame:
     """Rows -> a DataFrame with exactly the declared columns, dtypes and sort order."""
+    import pandas as pd
+
     schema = SCHEMAS[name]
     frame = pd.DataFrame.from_records(list(rows), columns=schema.names)
     frame = frame.astype(schema.dtypes)
@@ -86,6 +89,8 @@ def empty(name: str) -> pd.DataFrame:
 
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Coerce a frame read back from a file to the declared schema (missing columns empty)."""
+    import pandas as pd
+
     schema = SCHEMAS[name]
     frame = frame.reindex(columns=schema.names)
     for column, dtype in schema.columns:
@@ -99,6 +104,8 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _to_bool(value):
     if isinstance(value, str):
         return {"true": True, "false": False, "1": True, "0": False}.get(value.strip().lower())
+    import pandas as pd
+
     if value is None or value is pd.NA or value != value:
         return None
     return bool(value)
