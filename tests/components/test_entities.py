@@ -175,6 +175,10 @@ def test_product_or_company(parse, text, company, product):
     ("Biden said the rules would change.", {}),
     # a byline
     ("A new era for chips\n\nBy Jane Roe\n\nChipmakers in Shenzhen are hiring.", {"Jane Roe": ("author", "", 1)}),
+    # lower-case particles inside a name; a title-case heading line is no one
+    ("Then, EC President Ursula von der Leyen claimed the prices were distorted.",
+     {"Ursula von der Leyen": ("President", "", 1)}),
+    ("Key Stakeholders\n\nThe fund is backed by five banks.", {}),
     # a news agency's byline is no person
     ("A new era for chips\n\nBy Indo-Asian News Service\n\nChipmakers in Shenzhen are hiring.", {}),
     # a noun that fits people and firms alike leaves a person's name a person

@@ -143,6 +143,8 @@ FACTS += [
     ("Analysts attribute over 30% of ByteDance's revenue growth to TikTok.",
      [row("over 30%", 30.0, "percent", "min", "ByteDance")]),
     ("Tencent holds 20% of Meituan's shares.", [row("20%", 20.0, "percent", subject="Tencent")]),
+    # a scale abbreviation glued to the number, even where NER calls it a name
+    ("Citibank forecasts 648mn humanoid robots by 2040.", [row("648mn humanoid robots", 648_000_000.0, "robots")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

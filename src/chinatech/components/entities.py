@@ -453,6 +453,16 @@ def is_public_body(doc: Doc, start: int, end: int, rules: Rules) -> bool:
     return any(w in rules.public_body_words for w in words) or " ".join(words) in rules.public_body_words
 
 
+def alone_on_line(doc: Doc, start: int, end: int) -> bool:
+    """A "name" that is a whole line by itself is a heading ("Key Stakeholders"); a byline's
+    author comes from the article's metadata instead."""
+    text = doc.text
+    before = text.rfind("\n", 0, doc[start].idx) + 1
+    after = text.find("\n", doc[end - 1].idx + len(doc[end - 1]))
+    after = len(text) if after < 0 else after
+    return not text[before:doc[start].idx].strip() and not text[doc[end - 1].idx + len(doc[end - 1]):after].strip(" \t.:")
+
+
 def heading_tokens(doc: Doc, known: set[int]) -> set[int]:
     """Tokens of sentences written in title case (headings): their capitals say nothing."""
     tokens: set[int] = set()
@@ -1279,7 +1289,7 @@ class Entities:
         known = [grow(ctx, m, self.gazetteer, heading) for m in known]
         ctx = Context(doc, known, self.rules)
         names = people_.full_names(doc, covered(known), self.people_rules)
-        names = [n for n in names if not business_name(ctx, *n)]
+        names = [n for n in names if not business_name(ctx, *n) and not alone_on_line(doc, *n)]
         parts = {part for s, e in names for part in people_.name_parts(" ".join(people_.words_of(doc, s, e)))}
         blocked = covered(known) | {i for s, e in names for i in range(s, e)}
         stems = known_short_mentions(doc, known, blocked, self.rules)

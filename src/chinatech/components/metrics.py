@@ -225,8 +225,16 @@ def build_matcher(nlp: Language, units: Units, cues: Cues) -> Matcher:
         [{"LOWER": {"IN": sorted(units.articles)}}, {"LOWER": {"IN": sorted(units.standalone_multipliers)}}],
     ])
     matcher.add("DURATION", [[number, {"ORTH": "-"}, {"LOWER": {"IN": singular_times}}]])
-    matcher.add("NUMBER", [[{"LIKE_NUM": True, "IS_ALPHA": False}], [{"TEXT": {"REGEX": _glued_code_re(units)}}]])
+    matcher.add("NUMBER", [[{"LIKE_NUM": True, "IS_ALPHA": False}], [{"TEXT": {"REGEX": _glued_code_re(units)}}],
+                           [{"TEXT": {"REGEX": _glued_scale_re(units)}}]])
     return matcher
+
+
+@lru_cache(maxsize=4)
+def _glued_scale_re(units: Units) -> str:
+    """A scale abbreviation written onto its number, one token to the tokenizer: "648mn", "3bn"."""
+    words = sorted((w for w in units.scale_abbreviations if len(w) > 1), key=len, reverse=True)
+    return rf"(?i)^[0-9][0-9.,]*(?:{'|'.join(map(re.escape, words))})$" if words else r"(?!)"
 
 
 @lru_cache(maxsize=4)
@@ -241,7 +249,8 @@ def candidates(doc: Doc, matcher: Matcher, units: Units) -> list[tuple[int, int,
     found = [(e.start, e.end, "ent") for e in entities(doc) if e.label_ in NUMERIC_LABELS | DURATION_LABELS]
     for match_id, start, end in matcher(doc):
         source = doc.vocab.strings[match_id]
-        inside = doc[start].ent_type_ and not (_listed_inside(doc[start], units) or _glued_code(doc[start], units))
+        inside = doc[start].ent_type_ and not (_listed_inside(doc[start], units) or _glued_code(doc[start], units)
+                                               or re.match(_glued_scale_re(units), doc[start].text))
         if source == "NUMBER" and inside:
             continue  # an entity covers it: a quantity read whole, or a date, name, time...
         found.append((start, end, source))
@@ -589,8 +598,9 @@ def _is_phone(doc: Doc, span: Span) -> bool:
 def _is_scaled(span: Span) -> bool:
     """"the three million units mark": a count large enough to need a scale word is a new
     figure, not a reference back to things already named."""
-    scales = load_units().scale_words
-    return any(t.lower_ in scales for t in span)
+    units = load_units()
+    glued = _glued_scale_re(units)
+    return any(t.lower_ in units.scale_words or re.match(glued, t.text) for t in span)  # "3bn" too
 
 
 def _is_reference(doc: Doc, span: Span, cues: Cues) -> bool:

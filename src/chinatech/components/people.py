@@ -39,6 +39,7 @@ class PeopleRules:
     honorifics: frozenset[str]
     not_names: frozenset[str]
     founding_verbs: Mapping[str, str]
+    particles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +54,8 @@ def people_rules() -> PeopleRules:
                       "not_person_words", "corporate_suffixes", "legal_suffixes")
     not_names |= words("places") | words("nationalities")
     founding = {str(k).lower(): str(v) for k, v in (data.get("founding_verbs") or {}).items()}
-    return PeopleRules(heads, heads | words("role_modifiers"), words("honorifics"), not_names, founding)
+    return PeopleRules(heads, heads | words("role_modifiers"), words("honorifics"), not_names, founding,
+                       words("name_particles"))
 
 
 @dataclass
@@ -82,14 +84,17 @@ def is_full_name(doc: Doc, start: int, end: int, rules: PeopleRules) -> bool:
     names = words_of(doc, start, end)
     if not 2 <= len(names) <= MAX_NAME_WORDS:
         return False
-    for word in names:
+    for k, word in enumerate(names):
+        if 0 < k < len(names) - 1 and word in rules.particles:
+            continue  # "Ursula von der Leyen", "Vincent van Gogh"
         bare = word.rstrip(".")
         if not bare[:1].isupper() or not strip_apostrophes(bare.replace("-", "")).isalpha():
             return False
         lower = word.lower()
         if lower in rules.not_names or lower in rules.role_words or lower.rstrip("s") in rules.not_names:
             return False
-    return not any(doc[i].tag_ not in ("NNP", "NNPS", "NN", "HYPH", "JJ", "NNS") for i in range(start, end))
+    return not any(doc[i].tag_ not in ("NNP", "NNPS", "NN", "HYPH", "JJ", "NNS") and doc[i].text not in rules.particles
+                   for i in range(start, end))
 
 
 def strip_apostrophes(word: str) -> str:
@@ -110,7 +115,20 @@ def trim_name(doc: Doc, start: int, end: int, rules: PeopleRules) -> tuple[int, 
     while end + 1 < len(doc) and doc[end].text in HYPHENS and not doc[end - 1].whitespace_ \
             and not doc[end].whitespace_ and doc[end + 1].is_alpha:
         end += 2
-    return start, end
+    return start, _past_particles(doc, start, end, rules)
+
+
+def _past_particles(doc: Doc, start: int, end: int, rules: PeopleRules) -> int:
+    """"Ursula von" + "der Leyen": NER stops at lower-case particles; the surname after them
+    belongs to the name."""
+    while end > start and doc[end - 1].text in rules.particles:
+        end -= 1  # a name never ends in one
+    k = end
+    while k < len(doc) and doc[k].text in rules.particles:
+        k += 1
+    if k > end and k < len(doc) and doc[k].text[:1].isupper() and doc[k].is_alpha:
+        return k + 1
+    return end
 
 
 def full_names(doc: Doc, blocked: set[int], rules: PeopleRules) -> list[tuple[int, int]]:
