@@ -145,6 +145,11 @@ FACTS += [
     ("Tencent holds 20% of Meituan's shares.", [row("20%", 20.0, "percent", subject="Tencent")]),
     # a scale abbreviation glued to the number, even where NER calls it a name
     ("Citibank forecasts 648mn humanoid robots by 2040.", [row("648mn humanoid robots", 648_000_000.0, "robots")]),
+    # figures listed against names, and a name compounded into the noun a figure hangs from
+    ("The rates for sampled Chinese firms were 17% for BYD and 19.3% for Geely.",
+     [row("17%", 17.0, "percent", subject="BYD"), row("19.3%", 19.3, "percent", subject="Geely")]),
+    ("That compares to OpenAI's ChatGPT mobile app with 6.7 million monthly users in the US.",
+     [row("6.7 million monthly users", 6_700_000.0, "users", subject="ChatGPT")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

@@ -778,7 +778,7 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
     the parse from the number (a possessor, the subject of a governing verb, a pronoun's
     antecedent); else the subject noun phrase; else the nearest mention in the sentence."""
     span = _span(doc, metric)
-    respective = _respective(span, mentions)
+    respective = _respective(span, mentions) or _listed_with(doc, span, metric, mentions)
     if respective is not None:
         return respective.name
     start = metric.noun if metric.noun is not None and metric.noun.i >= span.start else metric.number
@@ -788,7 +788,8 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
     fallback = ""
     token = start
     for _ in range(MAX_CLIMB):
-        mention = (mentions.at(token) if token is not start else None) or _possessor(token, mentions, cues)
+        mention = (mentions.at(token) if token is not start else None) or _possessor(token, mentions, cues) \
+            or (_compounded(token, mentions) if token is not start and token.pos_ == "NOUN" else None)
         if mention:
             return mention.name
         if token.pos_ in ("VERB", "AUX"):
@@ -813,6 +814,21 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
         return fallback
     nearest = _nearest_referent(span, mentions, cues)
     return nearest.name if nearest else ""
+
+
+def _listed_with(doc: Doc, span: Span, metric: Metric, mentions: Mentions) -> Mention | None:
+    """Figures listed against names: "17% for BYD, 19.3% for Geely"; "followed by Ernie at
+    8 million". The name written right next to the figure, joined by "for" or "at"."""
+    after = doc[span.end:span.end + 2]
+    if metric.kind == "percent" and len(after) == 2 and after[0].lower_ == "for":
+        found = mentions.at(after[1])
+        if found is not None and found.label != "GPE":
+            return found
+    if span.start >= 2 and doc[span.start - 1].lower_ == "at":
+        found = mentions.at(doc[span.start - 2])
+        if found is not None and found.label != "GPE":
+            return found
+    return None
 
 
 def _share_owner(span: Span, mentions: Mentions, cues: Cues) -> Mention | None:
@@ -935,6 +951,13 @@ def _named_subject(verb: Token, mentions: Mentions, cues: Cues) -> Mention | Non
     if found:
         return found
     return next((mentions.at(c) for c in subject.children if c.dep_ in ("compound", "nmod") and mentions.at(c)), None)
+
+
+def _compounded(noun: Token, mentions: Mentions) -> Mention | None:
+    """"ChatGPT's mobile app with 6.7 million users": a name compounded into the noun the figure
+    hangs from."""
+    return next((mentions.at(c) for c in noun.children if c.dep_ == "compound" and mentions.at(c)
+                 and mentions.at(c).label not in ("GPE", "publisher")), None)  # not "LSEG data of ..."
 
 
 def _apposed(noun: Token, mentions: Mentions) -> Mention | None:
