@@ -957,7 +957,7 @@ def _compounded(noun: Token, mentions: Mentions) -> Mention | None:
     """"ChatGPT's mobile app with 6.7 million users": a name compounded into the noun the figure
     hangs from."""
     return next((mentions.at(c) for c in noun.children if c.dep_ == "compound" and mentions.at(c)
-                 and mentions.at(c).label not in ("GPE", "publisher")), None)  # not "LSEG data of ..."
+                 and mentions.at(c).label not in ("GPE", "publisher", "source")), None)  # not "LSEG data of ..."
 
 
 def _apposed(noun: Token, mentions: Mentions) -> Mention | None:
