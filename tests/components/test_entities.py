@@ -200,6 +200,12 @@ def test_people(parse, text, expected):
     assert persons(parse(text)) == expected
 
 
+def test_part_of_a_public_body_is_no_product(parse):
+    doc = parse("Firms may not reward daily logins, according to the draft rules released by "
+                "the National Press and Publication Administration.")
+    assert products(doc) == {} and companies(doc) == {}
+
+
 def test_person_described_as_researcher_is_no_company(parse):
     doc = parse("We have contacted Yang Zhilin, the AI researcher who founded Orvel Labs, for comment.")
     assert "Yang Zhilin" not in companies(doc)

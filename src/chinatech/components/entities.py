@@ -1078,7 +1078,9 @@ def business_name(ctx: Context, start: int, end: int) -> bool:
 def candidate_chunks(doc: Doc, blocked: set[int], person_parts: set[str], rules: Rules,
                      people_rules: people_.PeopleRules) -> list[Chunk]:
     """Capitalised runs that could be an unknown company, product or source."""
-    persons = {i for ent in doc.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
+    ents = doc.ents  # spaCy builds the tuple anew on each access
+    persons = {i for ent in ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
+    orgs = [(ent.start, ent.end) for ent in ents if ent.label_ == "ORG"]
     chunks = []
     for start, end in name_chunks(doc, blocked):
         start, end = trim_chunk(doc, start, end, rules)
@@ -1087,9 +1089,17 @@ def candidate_chunks(doc: Doc, blocked: set[int], person_parts: set[str], rules:
         if end - start == 1 and doc[start].text in person_parts:
             continue  # "Roe" after "Jane Roe" is the person
         person_like = persons.issuperset(range(start, end)) and people_.is_full_name(doc, start, end, people_rules)
-        body = is_public_body(doc, start, end, rules)
+        # "National Press" of "the National Press and Publication Administration": the chunk
+        # stops at "and", the NER entity it lies in does not.
+        ent = _org_entity_around(orgs, start, end)
+        body = is_public_body(doc, start, end, rules) or (ent is not None and is_public_body(doc, *ent, rules))
         chunks.append(Chunk(start, end, chunk_text(doc, start, end).lower(), person_like, body))
     return chunks
+
+
+def _org_entity_around(orgs: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The NER organisation (start, end) that holds doc[start:end] and more, if there is one."""
+    return next(((s, e) for s, e in orgs if s <= start and end <= e and (s, e) != (start, end)), None)
 
 
 def known_short_mentions(doc: Doc, known: list[Mention], taken: set[int], rules: Rules) -> list[Mention]:
