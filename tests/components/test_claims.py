@@ -199,6 +199,9 @@ REFERRING_ATTRIBUTION = [
         "Its PC business made up 47 per cent of revenue, and chairman and CEO Yuanqing Yang told Reuters in an interview that this share would rise.",
         "47 per cent", ("Yuanqing Yang", "person"), id="told-x-is-not-x-speaking"),
     pytest.param(
+        "CATL posted record profit. Revenue was up 8.3% to 94.2 billion yuan, according to a stock filing on Wednesday.",
+        "8.3%", ("CATL", "organisation"), id="a-stock-filing-is-the-companys"),
+    pytest.param(
         "Blocks of shares changed hands at a valuation of $200 billion, according to several people familiar with the matter.",
         "changed hands", ("people familiar with the matter", "unnamed"), id="unnamed-source-without-its-count"),
     pytest.param(

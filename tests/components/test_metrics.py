@@ -150,6 +150,9 @@ FACTS += [
      [row("17%", 17.0, "percent", subject="BYD"), row("19.3%", 19.3, "percent", subject="Geely")]),
     ("That compares to OpenAI's ChatGPT mobile app with 6.7 million monthly users in the US.",
      [row("6.7 million monthly users", 6_700_000.0, "users", subject="ChatGPT")]),
+    # value wiped out is a decrease
+    ("Tencent ended the day down 12%, wiping out $46 billion in market value.",
+     [row("12%", -12.0, "percent", subject="Tencent"), row("$46 billion", -46_000_000_000.0, "USD", subject="Tencent")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

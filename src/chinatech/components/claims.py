@@ -98,6 +98,7 @@ class Cues:
     happening_nouns: frozenset[str] = frozenset()
     document_nouns: frozenset[str] = frozenset()
     insider_nouns: frozenset[str] = frozenset()
+    filing_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -135,6 +136,7 @@ def load_cues() -> Cues:
         happening_nouns=words("happening_nouns"),
         document_nouns=words("document_nouns") | words("report_nouns"),
         insider_nouns=words("insider_nouns"),
+        filing_nouns=words("filing_nouns"),
     )
 
 
@@ -784,6 +786,8 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
     if any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in head.children) and \
             head.lemma_.lower() in ctx.cues.document_nouns:
         return _nearest(ctx, before, "organisation")  # "according to its latest filing": the firm's own word
+    if head.lemma_.lower() in ctx.cues.filing_nouns:
+        return _nearest(ctx, before, "organisation")  # "according to a stock filing": only the firm files
     if names_only:
         return None
     if head.lemma_.lower() in ctx.cues.insider_nouns and phrase.start_char < before:
