@@ -202,6 +202,9 @@ REFERRING_ATTRIBUTION = [
         "CATL posted record profit. Revenue was up 8.3% to 94.2 billion yuan, according to a stock filing on Wednesday.",
         "8.3%", ("CATL", "organisation"), id="a-stock-filing-is-the-companys"),
     pytest.param(
+        "Robot makers are racing ahead. Bank of America sees 3 billion humanoid robots in use by 2060.",
+        "3 billion", ("Bank of America", "organisation"), id="sees-a-figure-is-a-forecast"),
+    pytest.param(
         "Blocks of shares changed hands at a valuation of $200 billion, according to several people familiar with the matter.",
         "changed hands", ("people familiar with the matter", "unnamed"), id="unnamed-source-without-its-count"),
     pytest.param(

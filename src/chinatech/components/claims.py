@@ -562,7 +562,8 @@ def reporting_verb(token: Token, cues: Cues) -> bool:
         return False
     if lemma in cues.phrasal:
         return any(c.dep_ == "prt" and c.lower_ == cues.phrasal[lemma] for c in token.children)
-    return lemma in cues.reporting
+    # "Bank of America sees 3bn robots": such verbs report only a figure (see _reports_figure).
+    return lemma in cues.reporting or (lemma in cues.figure_reporting and _reports_figure(token, cues))
 
 
 def sentence_source(span: Span, ctx: Context, *, before: int | None = None) -> tuple[Source | None, bool]:
