@@ -60,21 +60,36 @@ def model_id(model: str) -> str:
     return f"{model}@{hashlib.sha256(meta.read_bytes()).hexdigest()}" if meta.is_file() else model
 
 
+def _model_lang(model: str) -> str:
+    """The language of a pipeline named like spaCy's ("en_core_web_sm" -> "en"), else English."""
+    from spacy.util import get_lang_class
+
+    code = Path(model).name.split("_")[0]
+    try:
+        get_lang_class(code)
+        return code
+    except Exception:  # noqa: BLE001 - any name that is no language code
+        return "en"
+
+
 class ParseCache:
     """Docs on disk under `folder`, one file per key."""
 
     def __init__(self, folder: Path, model: str, settings_key: str, vocab=None) -> None:
         self.folder = folder
         self._vocab = vocab
+        self._lang = _model_lang(model)
         self.prefix = hashlib.sha256(f"{model_id(model)}|{code_fingerprint()}|{settings_key}".encode()).hexdigest()
 
     @property
     def vocab(self):
-        # Reading entries needs a vocab, not the model: a fully cached run never loads it.
+        # Reading entries needs a vocab, not the model: a fully cached run never loads it, nor
+        # a blank pipeline (whose tokenizer rules take far longer to build than the vocab).
         if self._vocab is None:
-            import spacy
+            from spacy.util import get_lang_class
+            from spacy.vocab import create_vocab
 
-            self._vocab = spacy.blank("en").vocab
+            self._vocab = create_vocab(self._lang, get_lang_class(self._lang).Defaults)
         return self._vocab
 
     def key(self, text: str, meta: dict) -> str:

@@ -51,11 +51,17 @@ class Tables:
 
 
 def document_row(article: Article, docs: list[Doc]) -> dict:
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
     from .components.common import sentences
+
+    def words(doc: Doc) -> int:
+        flags = doc.to_array([IS_SPACE, IS_PUNCT])  # one pass in C, not a Token object per word
+        return int((flags.sum(axis=1) == 0).sum()) if len(doc) else 0
 
     return {
         "doc_id": article.doc_id, "title": article.title, "author": article.author, "date": article.date,
-        "words": sum(1 for doc in docs for t in doc if not (t.is_space or t.is_punct)),
+        "words": sum(words(doc) for doc in docs),
         "sentences": sum(len(sentences(doc)) for doc in docs),
         "boilerplate_lines": article.boilerplate_lines, "source": article.source,
     }
