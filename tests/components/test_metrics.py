@@ -153,6 +153,17 @@ FACTS += [
     # value wiped out is a decrease
     ("Tencent ended the day down 12%, wiping out $46 billion in market value.",
      [row("12%", -12.0, "percent", subject="Tencent"), row("$46 billion", -46_000_000_000.0, "USD", subject="Tencent")]),
+    # a currency symbol with letters glued to its number
+    ("The company sold shares at HK$3.99 each.", [row("HK$3.99", 3.99, "HKD", subject="company")]),
+    # "by A to B" with A written in full is a change and a level; a bare A opens a range
+    ("Mobile gaming revenue jumped by 4.5 billion yuan to 27.5 billion yuan.",
+     [row("4.5 billion yuan", 4_500_000_000.0, "CNY", subject="Mobile gaming revenue"),
+      row("27.5 billion yuan", 27_500_000_000.0, "CNY", subject="Mobile gaming revenue")]),
+    ("Revenue is expected to rise by 5 to 10 percent.",
+     [row("5 to 10 percent", None, "percent", subject="Revenue", low=5.0, high=10.0)]),
+    # a growth rate stays positive though the growth slowed
+    ("Huawei's consumer business growth slowed in 2020 with a 3.3 percent growth rate.",
+     [row("3.3 percent", 3.3, "percent", subject="Huawei")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

@@ -239,8 +239,10 @@ def _glued_scale_re(units: Units) -> str:
 
 @lru_cache(maxsize=4)
 def _glued_code_re(units: Units) -> str:
-    """A currency code written onto its number, one token to the tokenizer: "HKD139.90", "RMB5bn"."""
-    codes = sorted((c for c in units.currency_codes if c.isalpha()), key=len, reverse=True)
+    """A currency code written onto its number, one token to the tokenizer: "HKD139.90", "RMB5bn",
+    and symbols with letters in them: "HK$3.99", "S$12"."""
+    lettered = [c for c in units.currency_symbols if any(ch.isalpha() for ch in c)]
+    codes = sorted([*(c for c in units.currency_codes if c.isalpha()), *lettered], key=len, reverse=True)
     return rf"^(?:{'|'.join(map(re.escape, codes))})[0-9][0-9.,]*[A-Za-z]{{0,3}}$" if codes else r"(?!)"
 
 
@@ -671,6 +673,10 @@ def is_decrease(doc: Doc, metric: Metric, cues: Cues) -> bool:
     preposition = None
     token = span.root
     for _ in range(6):
+        if token.pos_ == "NOUN" and token.i not in range(span.start, span.end) and (
+                token.lemma_.lower() in cues.increase
+                or any(c.dep_ == "compound" and c.lemma_.lower() in cues.increase for c in token.children)):
+            return False  # "growth slowed, with a 3.3 percent growth rate": the rate is still growth
         if token.dep_ == "prep" or token.pos_ == "ADP":
             preposition = preposition or token.lower_
         if token.lemma_.lower() in cues.decrease and token.i not in range(span.start, span.end):

@@ -641,7 +641,7 @@ def _try_amount(ctx: _Ctx, i: int) -> _Hit | None:
     qualifier, j = _suffix_qualifier(ctx, first.end, None)
     between = i > 0 and ctx.toks[i - 1].low in ctx.units.between_words
     second = None if qualifier else _range_end(ctx, j, first, between)
-    if second is not None and _is_change(ctx, i):
+    if second is not None and (_is_change(ctx, i) or _change_then_level(ctx, i, first)):
         return _shared(ctx, i, first, second)  # "fell from 17 to 12 million": two values
     if second is None and not qualifier and not between and j == first.end:
         listed = _list_end(ctx, j, first)
@@ -664,6 +664,16 @@ def _is_change(ctx: _Ctx, i: int) -> bool:
     """Whether "from" before token i follows a verb of change ("sales fell from A to B")."""
     toks, u = ctx.toks, ctx.units
     if i == 0 or toks[i - 1].low not in u.range_markers or toks[i - 1].low in u.between_words:
+        return False
+    words = [t.low for t in toks[max(0, i - 1 - u.change_window):i - 1] if t.kind == "word"]
+    return any(w in u.change_words for w in words)
+
+
+def _change_then_level(ctx: _Ctx, i: int, first: _Amount) -> bool:
+    """"jumped by 4.5 billion yuan to 27.5 billion yuan": a change written in full, then the new
+    level. A bare first number ("rise by 5 to 10 percent") still opens a range."""
+    toks, u = ctx.toks, ctx.units
+    if i == 0 or toks[i - 1].low != "by" or (first.unit is None and first.factor is None):
         return False
     words = [t.low for t in toks[max(0, i - 1 - u.change_window):i - 1] if t.kind == "word"]
     return any(w in u.change_words for w in words)
