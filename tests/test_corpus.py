@@ -113,3 +113,10 @@ def test_corpus_metadata():
     assert docs["000"].author == "Michael Campbell" and docs["000"].date == "2018-10-26"
     assert docs["004"].author == "Chanmolika Seng"
     assert all(a.nlp_text[s:e] == a.text[s:e] for a in docs.values() for s, e in a.body)
+
+
+def test_date_line_and_two_author_byline():
+    article = clean(RawText("d", "d.txt", "A headline about chips\n\nBy Scott Murdoch and Donny Kwok\n\n"
+                                     "23 October 2024\n\nShares rose on debut.\n"))
+    assert (article.author, article.date) == ("Scott Murdoch and Donny Kwok", "2024-10-23")
+    assert "23 October" not in article.nlp_text and "Shares rose" in article.nlp_text

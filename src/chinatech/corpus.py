@@ -69,6 +69,7 @@ class Patterns:
     boilerplate: tuple[re.Pattern, ...]
     bylines: tuple[re.Pattern, ...]
     author_credits: tuple[re.Pattern, ...]
+    date_lines: tuple[re.Pattern, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -81,6 +82,7 @@ def load_patterns(extra: tuple[str, ...] = ()) -> Patterns:
         # Bylines are matched case-sensitively after the keyword, so "By" + capitalised names only.
         bylines=tuple(re.compile(p) for p in data["bylines"]),
         author_credits=tuple(re.compile(p, flags) for p in data["author_credits"]),
+        date_lines=tuple(re.compile(p, flags) for p in data.get("date_lines") or ()),
     )
 
 
@@ -230,7 +232,9 @@ def clean(raw: RawText, *, repeated: frozenset[str] = frozenset(), patterns: Pat
     furniture = {i for i, l in enumerate(lines) if _is_boilerplate(l, patterns, repeated)}
     title_i = _title_index(lines, furniture)
     author, when, byline_i = _byline(lines, patterns, furniture, title_i)
-    meta = {title_i, byline_i} - {None}
+    dated, date_i = _date_line(lines, patterns, furniture, title_i)
+    when = when or dated
+    meta = {title_i, byline_i, date_i} - {None}
     furniture |= _tail_furniture(lines, furniture | meta)
     if not author:
         author = _credited_author(lines, furniture, patterns)
@@ -295,9 +299,23 @@ def _byline(lines: list[Line], patterns: Patterns, furniture: set[int], title_i:
             continue
         for pattern in patterns.bylines:
             match = pattern.match(lines[i].stripped)
-            if match and len(match.group("author").split()) <= 5:
+            if match and len(match.group("author").split()) <= 9:  # two authors of four words
                 return match.group("author").strip(), parse_date(match.group("date") or ""), i
     return "", "", None
+
+
+def _date_line(lines: list[Line], patterns: Patterns, furniture: set[int], title_i: int | None):
+    """A line that is only a date among the first lines after the title: (ISO date, index)."""
+    first = 0 if title_i is None else title_i + 1
+    for i in range(first, min(first + 3, len(lines))):
+        if i in furniture:
+            continue
+        for pattern in patterns.date_lines:
+            match = pattern.match(lines[i].stripped)
+            when = parse_date(match.group("date")) if match else ""
+            if when:
+                return when, i
+    return "", None
 
 
 def _credited_author(lines: list[Line], furniture: set[int], patterns: Patterns) -> str:
