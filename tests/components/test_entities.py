@@ -179,6 +179,8 @@ def test_product_or_company(parse, text, company, product):
     ("Then, EC President Ursula von der Leyen claimed the prices were distorted.",
      {"Ursula von der Leyen": ("President", "", 1)}),
     ("Key Stakeholders\n\nThe fund is backed by five banks.", {}),
+    # an index is no person
+    ("The benchmark Hang Seng Index fell 1.1% on Thursday.", {}),
     # a news agency's byline is no person
     ("A new era for chips\n\nBy Indo-Asian News Service\n\nChipmakers in Shenzhen are hiring.", {}),
     # a noun that fits people and firms alike leaves a person's name a person
@@ -198,6 +200,11 @@ def test_product_or_company(parse, text, company, product):
 ])
 def test_people(parse, text, expected):
     assert persons(parse(text)) == expected
+
+
+def test_two_authors_of_a_byline_are_two_people(parse):
+    doc = parse("Chip shares rally\n\nBy Scott Murdoch and Donny Kwok\n\nShares rose on debut.\n")
+    assert persons(doc) == {"Scott Murdoch": ("author", "", 1), "Donny Kwok": ("author", "", 1)}
 
 
 def test_part_of_a_public_body_is_no_product(parse):

@@ -1468,17 +1468,24 @@ def people_rows(doc: Doc) -> list[dict]:
     data = meta(doc)
     doc_id = data.get("doc_id", "")
     groups = _aggregate(doc.spans[PEOPLE])
-    author = data.get("author") or ""
+    authors = _credited_people(data.get("author") or "")
     rows = []
     for name, group in groups.items():
         details = info.get(name, {})
-        role = details.get("role", "") or ("author" if name == author else "")
+        role = details.get("role", "") or ("author" if name in authors else "")
         rows.append({"doc_id": doc_id, "person": name, "role": role, "organization": details.get("organization", ""),
                      "mentions": group["mentions"], "first_char": group["first"]})
-    if author and author not in groups and _names_a_person(author):
-        rows.append({"doc_id": doc_id, "person": author, "role": "author", "organization": "",
-                     "mentions": 1, "first_char": -1})
+    for author in authors:
+        if author not in groups:
+            rows.append({"doc_id": doc_id, "person": author, "role": "author", "organization": "",
+                         "mentions": 1, "first_char": -1})
     return rows
+
+
+def _credited_people(credit: str) -> list[str]:
+    """The persons a byline credits: "Scott Murdoch and Donny Kwok" is two; an agency none."""
+    names = [n.strip() for n in re.split(r"\s+(?:and|&)\s+", credit.split(",")[0]) if n.strip()]
+    return [n for n in names if _names_a_person(n)]
 
 
 def _names_a_person(credit: str) -> bool:

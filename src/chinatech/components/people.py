@@ -51,7 +51,7 @@ def people_rules() -> PeopleRules:
 
     heads = words("role_heads")
     not_names = words("not_names", "not_name_words", "public_body_words", "company_nouns", "product_nouns",
-                      "not_person_words", "corporate_suffixes", "legal_suffixes")
+                      "not_person_words", "corporate_suffixes", "legal_suffixes", "report_heads")  # "Hang Seng Index"
     not_names |= words("places") | words("nationalities")
     founding = {str(k).lower(): str(v) for k, v in (data.get("founding_verbs") or {}).items()}
     return PeopleRules(heads, heads | words("role_modifiers"), words("honorifics"), not_names, founding,
