@@ -202,6 +202,8 @@ def test_finds(parse, text, trend, terms):
     ("Advertising slowed. Advertising always slows in winter.", "online advertising"),
     ("Tech giants met. The tech giants then left.", "platform economy"),
     ("The new phone is on display.", "displays"),
+    # a trend word inside a company's name is the name, not the trend
+    ("Shares of Quillfeather Robotics Inc rose 5% on its debut.", "robotics"),
     # the general trend's weak words only set the scene of the narrower one
     ("Mobile games are booming, and gamers spend more on gaming each year.", "video games"),
     # a hyphenated set phrase written open is an everyday idiom

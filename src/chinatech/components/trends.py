@@ -35,6 +35,8 @@ from .. import knowledge
 from .common import meta, sentence_index
 
 TRENDS = "ct_trends"
+# The entities component's span groups of company and product names (it runs first).
+NAME_GROUPS = ("ct_companies", "ct_products")
 STRONG, WEAK = "trend", "weak"
 # A weak form is half the evidence of a strong one: two different weak forms make a row.
 WEIGHTS = {STRONG: 1.0, WEAK: 0.5}
@@ -287,7 +289,10 @@ class Trends:
         self.lemma_weak[(form.trend, lemmas)] = self.lemma_weak.get((form.trend, lemmas), True) and form.weak
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [*self._key_spans(doc), *self._lemma_spans(doc)]
+        names = _name_tokens(doc)
+        # "Horizon Robotics" names a company, it does not discuss robotics.
+        spans = [s for s in (*self._key_spans(doc), *self._lemma_spans(doc))
+                 if not names.issuperset(range(s.start, s.end))]
         # Strong before weak, so of two equal spans filter_spans keeps the strong one.
         spans.sort(key=lambda s: s.label_ != STRONG)
         group = sorted(filter_spans(spans))
@@ -315,6 +320,11 @@ class Trends:
             trend = self.vocab.strings[match_id]
             weak = self.lemma_weak.get((trend, tuple(t.lemma_ for t in doc[start:end])), False)
             yield Span(doc, start, end, label=WEAK if weak else STRONG, kb_id=trend)
+
+
+def _name_tokens(doc: Doc) -> set[int]:
+    """Tokens inside the names of companies and products the entities component found."""
+    return {i for key in NAME_GROUPS if key in doc.spans for span in doc.spans[key] for i in range(span.start, span.end)}
 
 
 # -- rows --------------------------------------------------------------------------------
