@@ -207,6 +207,11 @@ def test_two_authors_of_a_byline_are_two_people(parse):
     assert persons(doc) == {"Scott Murdoch": ("author", "", 1), "Donny Kwok": ("author", "", 1)}
 
 
+def test_a_known_phrase_cut_at_its_apostrophe_is_no_name(parse):
+    doc = parse("Alibaba has by and large dominated Singles' Day sales, which has annoyed rivals.")
+    assert companies(doc) == {"Alibaba": companies(doc)["Alibaba"]} and products(doc) == {}
+
+
 def test_part_of_a_public_body_is_no_product(parse):
     doc = parse("Firms may not reward daily logins, according to the draft rules released by "
                 "the National Press and Publication Administration.")

@@ -1084,7 +1084,7 @@ def candidate_chunks(doc: Doc, blocked: set[int], person_parts: set[str], rules:
     chunks = []
     for start, end in name_chunks(doc, blocked):
         start, end = trim_chunk(doc, start, end, rules)
-        if start >= end or is_non_name(doc, start, end, rules):
+        if start >= end or is_non_name(doc, start, end, rules) or _in_known_phrase(doc, start, end, rules):
             continue
         if end - start == 1 and doc[start].text in person_parts:
             continue  # "Roe" after "Jane Roe" is the person
@@ -1095,6 +1095,15 @@ def candidate_chunks(doc: Doc, blocked: set[int], person_parts: set[str], rules:
         body = is_public_body(doc, start, end, rules) or (ent is not None and is_public_body(doc, *ent, rules))
         chunks.append(Chunk(start, end, chunk_text(doc, start, end).lower(), person_like, body))
     return chunks
+
+
+def _in_known_phrase(doc: Doc, start: int, end: int, rules: Rules) -> bool:
+    """"Singles" and "Day" of "Singles' Day": a chunk cut at an apostrophe out of a phrase that
+    is a trend or another known non-name."""
+    for left, right in ((start, min(len(doc), end + 2)), (max(0, start - 2), end)):
+        if (left, right) != (start, end) and doc[left:right].text.lower() in rules.not_names:
+            return True
+    return False
 
 
 def _org_entity_around(orgs: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
