@@ -205,6 +205,12 @@ REFERRING_ATTRIBUTION = [
         "Robot makers are racing ahead. Bank of America sees 3 billion humanoid robots in use by 2060.",
         "3 billion", ("Bank of America", "organisation"), id="sees-a-figure-is-a-forecast"),
     pytest.param(
+        "China Mobile added 28.7 million 5G subscribers in June, according to the carrier's latest figures.",
+        "28.7 million", ("China Mobile", "organisation"), id="the-carriers-own-figures"),
+    pytest.param(
+        "iQIYI has 105.8 million members. That compares with the 60.6 million paying subscribers revealed by Netflix in North America.",
+        "60.6 million", ("Netflix", "organisation"), id="revealed-by-x"),
+    pytest.param(
         "Blocks of shares changed hands at a valuation of $200 billion, according to several people familiar with the matter.",
         "changed hands", ("people familiar with the matter", "unnamed"), id="unnamed-source-without-its-count"),
     pytest.param(

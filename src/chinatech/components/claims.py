@@ -759,6 +759,14 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         return Source(ctx.report, "report")
     if head.pos_ == "NOUN" and head.lemma_.lower() in ctx.cues.happening_nouns:
         return None  # "Huawei's rise shows ...": the author reads the events; Huawei says nothing
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is not None and (head.lemma_.lower() in ctx.cues.document_nouns or head.lower_ in ctx.cues.document_nouns):
+        # "according to its latest filing", "the carrier's latest figures": the firm's own word.
+        if owner.lower_ in ("its", "their"):
+            return _nearest(ctx, before, "organisation")
+        found = resolve(_phrase(owner), ctx, before=before, names_only=True)
+        if found is not None and found.kind == "organisation":
+            return found
     core = core_phrase(phrase)
     if _points_back(core, ctx.cues) and not _names_itself(core, ctx):
         # "The NEV startup said", "the company, which ... Trump ..., reported": the words
@@ -784,9 +792,6 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         return _nearest(ctx, before, "person")
     if lower == "it" or _points_back(phrase, ctx.cues):
         return _nearest(ctx, before, "organisation")
-    if any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in head.children) and \
-            head.lemma_.lower() in ctx.cues.document_nouns:
-        return _nearest(ctx, before, "organisation")  # "according to its latest filing": the firm's own word
     if head.lemma_.lower() in ctx.cues.filing_nouns:
         return _nearest(ctx, before, "organisation")  # "according to a stock filing": only the firm files
     if names_only:
