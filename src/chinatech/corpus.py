@@ -291,30 +291,31 @@ def _next_is_break(lines: list[Line], i: int) -> bool:
     return i + 1 >= len(lines) or lines[i + 1].start > lines[i].end + 1
 
 
-def _byline(lines: list[Line], patterns: Patterns, furniture: set[int], title_i: int | None):
-    """Look for 'Posted by X on DATE' / 'By X' in the first lines after the title."""
+def _header(lines: list[Line], furniture: set[int], title_i: int | None, patterns: tuple[re.Pattern, ...]):
+    """(index, match) of each of the first lines after the title that a pattern matches."""
     first = 0 if title_i is None else title_i + 1
     for i in range(first, min(first + 3, len(lines))):
-        if i in furniture:
-            continue
-        for pattern in patterns.bylines:
-            match = pattern.match(lines[i].stripped)
-            if match and len(match.group("author").split()) <= 9:  # two authors of four words
-                return match.group("author").strip(), parse_date(match.group("date") or ""), i
+        if i not in furniture:
+            for pattern in patterns:
+                match = pattern.match(lines[i].stripped)
+                if match:
+                    yield i, match
+
+
+def _byline(lines: list[Line], patterns: Patterns, furniture: set[int], title_i: int | None):
+    """Look for 'Posted by X on DATE' / 'By X' in the first lines after the title."""
+    for i, match in _header(lines, furniture, title_i, patterns.bylines):
+        if len(match.group("author").split()) <= 9:  # two authors of four words
+            return match.group("author").strip(), parse_date(match.group("date") or ""), i
     return "", "", None
 
 
 def _date_line(lines: list[Line], patterns: Patterns, furniture: set[int], title_i: int | None):
     """A line that is only a date among the first lines after the title: (ISO date, index)."""
-    first = 0 if title_i is None else title_i + 1
-    for i in range(first, min(first + 3, len(lines))):
-        if i in furniture:
-            continue
-        for pattern in patterns.date_lines:
-            match = pattern.match(lines[i].stripped)
-            when = parse_date(match.group("date")) if match else ""
-            if when:
-                return when, i
+    for i, match in _header(lines, furniture, title_i, patterns.date_lines):
+        when = parse_date(match.group("date"))
+        if when:
+            return when, i
     return "", None
 
 
