@@ -759,14 +759,9 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         return Source(ctx.report, "report")
     if head.pos_ == "NOUN" and head.lemma_.lower() in ctx.cues.happening_nouns:
         return None  # "Huawei's rise shows ...": the author reads the events; Huawei says nothing
-    owner = next((c for c in head.children if c.dep_ == "poss"), None)
-    if owner is not None and (head.lemma_.lower() in ctx.cues.document_nouns or head.lower_ in ctx.cues.document_nouns):
-        # "according to its latest filing", "the carrier's latest figures": the firm's own word.
-        if owner.lower_ in ("its", "their"):
-            return _nearest(ctx, before, "organisation")
-        found = resolve(_phrase(owner), ctx, before=before, names_only=True)
-        if found is not None and found.kind == "organisation":
-            return found
+    issuer = _document_issuer(head, ctx, before)
+    if issuer is not None:
+        return issuer
     core = core_phrase(phrase)
     if _points_back(core, ctx.cues) and not _names_itself(core, ctx):
         # "The NEV startup said", "the company, which ... Trump ..., reported": the words
@@ -792,8 +787,6 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
         return _nearest(ctx, before, "person")
     if lower == "it" or _points_back(phrase, ctx.cues):
         return _nearest(ctx, before, "organisation")
-    if head.lemma_.lower() in ctx.cues.filing_nouns:
-        return _nearest(ctx, before, "organisation")  # "according to a stock filing": only the firm files
     if names_only:
         return None
     if head.lemma_.lower() in ctx.cues.insider_nouns and phrase.start_char < before:
@@ -813,6 +806,21 @@ def resolve(phrase: Span, ctx: Context, *, before: int, names_only: bool = False
 # Unnamed people ("experts believe", "sources close to X said") are a source but name no
 # one: attributed_to keeps the text's own words, and source_type "unnamed" says they are
 # no name to join on, nor the author's own claim.
+
+def _document_issuer(head: Token, ctx: Context, before: int) -> Source | None:
+    """The organisation whose own document a noun is: "according to its latest filing", "the
+    carrier's latest figures", "according to a stock filing" (only the firm itself files)."""
+    lemma, lower = head.lemma_.lower(), head.lower_
+    if lemma in ctx.cues.filing_nouns:
+        return _nearest(ctx, before, "organisation")
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is None or (lemma not in ctx.cues.document_nouns and lower not in ctx.cues.document_nouns):
+        return None
+    if owner.lower_ in ("its", "their"):
+        return _nearest(ctx, before, "organisation")
+    found = resolve(_phrase(owner), ctx, before=before, names_only=True)
+    return found if found is not None and found.kind == "organisation" else None
+
 
 def _report_owner(head: Token, ctx: Context) -> Source | None:
     """"The analysis noted ..." after "Reuters published an analysis" / "Reuters' analysis": the
