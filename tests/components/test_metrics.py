@@ -164,6 +164,9 @@ FACTS += [
     # a growth rate stays positive though the growth slowed
     ("Huawei's consumer business growth slowed in 2020 with a 3.3 percent growth rate.",
      [row("3.3 percent", 3.3, "percent", subject="Huawei")]),
+    # a measure noun as a main clause's subject stands for the company in focus, whatever the verb
+    ("Horizon Robotics debuted in Hong Kong on Thursday. The stock closed at HK$4.10.",
+     [row("HK$4.10", 4.10, "HKD", subject="Horizon Robotics")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

@@ -992,7 +992,10 @@ def _verb_subject(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> 
         return noun_phrase(subject), ""  # "the global tablet market shrank": the market itself
     if named:
         return named.name, ""
-    if lemma in cues.measure_nouns and _states_level(verb, cues):
+    # "The stock closed at HK$4.10": a measure noun as a main clause's own subject stands for
+    # the company in focus; deeper down ("an app that allows users to post") only with a level verb.
+    main = subject.head == verb and verb.dep_ in ("ROOT", "conj")
+    if lemma in cues.measure_nouns and (main or _states_level(verb, cues)):
         # "revenue rose 15%": the measure, not the subject; the company in focus owns it.
         # "sales of electric cars in China rose": else the place or company named inside.
         focus = mentions.inside(subject, cues) or mentions.antecedent(subject)
