@@ -212,6 +212,12 @@ def test_a_known_phrase_cut_at_its_apostrophe_is_no_name(parse):
     assert companies(doc) == {"Alibaba": companies(doc)["Alibaba"]} and products(doc) == {}
 
 
+def test_model_codes_in_the_plural_and_the_maker_named_in_them(parse):
+    doc = parse("DeepSeek trained the model on 512 Nvidia H800 chips, then on more Nvidia H800s and 10,000 H100s.")
+    assert products(doc) == {"Nvidia H800": "Nvidia", "Nvidia H100": "Nvidia"}
+    assert companies(doc)["Nvidia"][0] == 2
+
+
 def test_part_of_a_public_body_is_no_product(parse):
     doc = parse("Firms may not reward daily logins, according to the draft rules released by "
                 "the National Press and Publication Administration.")

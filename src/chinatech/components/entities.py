@@ -193,6 +193,10 @@ class Gazetteer:
                 # Common-word names (Signal, Block) only count in their own casing.
                 folds.append(not entry.ambiguous and len(form) > 3)
                 self.forms.setdefault((key.split("|")[0], form.lower()), key)
+                if key.startswith("product|") and form[-1:].isdigit() and any(c.isalpha() for c in form):
+                    texts.append(form + "s")  # model codes in the plural: "10,000 H100s"
+                    owners.append(key)
+                    folds.append(False)
         exact, folded = defaultdict(list), defaultdict(list)
         for pattern, key, fold in zip(nlp.tokenizer.pipe(texts), owners, folds):
             exact[key].append(pattern)
@@ -1334,9 +1338,14 @@ class Entities:
 
 def merge_branded_products(mentions: list[Mention]) -> None:
     """One row for a product written with and without its maker's name: "Find N3" is
-    "Oppo Find N3" where both appear."""
+    "Oppo Find N3" where both appear; and for a model code and its plural: "Nvidia H800s"
+    is "Nvidia H800"."""
     products = [m for m in mentions if m.kind == "product"]
     full = {m.name: m for m in products}
+    for mention in products:
+        singular = mention.name[:-1]
+        if mention.name.endswith("s") and singular[-1:].isdigit() and singular in full:
+            mention.name = singular
     for mention in products:
         for maker in {m.maker for m in products if m.maker}:
             branded = full.get(f"{maker} {mention.name}")
@@ -1368,16 +1377,37 @@ def write(doc: Doc, mentions: list[Mention], people: list[people_.Person], gazet
           renamed: Mapping[str, str]) -> None:
     """Span groups and doc extensions: the contract the other components and the rows read."""
     mentions = sorted(mentions, key=lambda m: m.start)
-    doc.spans[COMPANIES] = [Span(doc, m.start, m.end, label=m.kind, kb_id=m.name)
-                            for m in mentions if m.kind in ORG_KINDS]
+    orgs = sorted([*(m for m in mentions if m.kind in ORG_KINDS), *makers_in_names(doc, mentions, gazetteer, renamed)],
+                  key=lambda m: (m.start, m.end))
+    doc.spans[COMPANIES] = [Span(doc, m.start, m.end, label=m.kind, kb_id=m.name) for m in orgs]
     doc.spans[PRODUCTS] = [Span(doc, m.start, m.end, label="product", kb_id=m.name)
                            for m in mentions if m.kind == "product"]
     doc.spans[PEOPLE] = sorted(
         (Span(doc, s, e, label="person", kb_id=p.name) for p in people for s, e in p.mentions), key=lambda s: s.start
     )
     doc._.ct_makers = {product: renamed.get(maker, maker) for product, maker in makers(mentions, gazetteer).items()}
-    doc._.ct_company_info = company_info(mentions, gazetteer, renamed)
+    doc._.ct_company_info = company_info(orgs, gazetteer, renamed)
     doc._.ct_people_info = {p.name: {"role": p.role, "organization": p.organization} for p in people}
+
+
+def makers_in_names(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer, renamed: Mapping[str, str]) -> list[Mention]:
+    """"512 Nvidia H800 chips" names Nvidia too: a company mention over the maker's name at the
+    start of a product's (it overlaps the product's span, as span groups allow)."""
+    found = []
+    for mention in mentions:
+        if mention.kind != "product":
+            continue
+        known = gazetteer.product(mention.name)
+        entry = gazetteer.org(mention.maker or (known.maker if known else ""))
+        if entry is None or entry.name.lower() == mention.name.lower():
+            continue  # "the Zhihu app" is the product only, not also its namesake maker
+        forms = {f.lower() for f in entry.forms}
+        for k in range(1, min(4, mention.end - mention.start)):
+            if doc[mention.start:mention.start + k].text.lower() in forms:
+                name = renamed.get(entry.name, entry.name)
+                found.append(Mention(mention.start, mention.start + k, entry.kind, name))
+                break
+    return found
 
 
 def makers(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, str]:
