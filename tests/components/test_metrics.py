@@ -139,6 +139,7 @@ FACTS += [
     # a cut's size after "by" is a decrease; what was cut is counted as it is
     ("Tesla reduced the Model 3's price by about $2,000.", [row("about $2,000", -2000.0, "USD", "approx", "Tesla")]),
     ("The firm cut 500 jobs.", [row("500 jobs", 500.0, "jobs", subject="firm")]),
+    ("BYD announced price cuts of up to 34% on Monday.", [row("up to 34%", -34.0, "percent", "max", "BYD")]),
     # a share of what a named company owns, unless a named company governs the figure
     ("Analysts attribute over 30% of ByteDance's revenue growth to TikTok.",
      [row("over 30%", 30.0, "percent", "min", "ByteDance")]),

@@ -681,8 +681,8 @@ def is_decrease(doc: Doc, metric: Metric, cues: Cues) -> bool:
             preposition = preposition or token.lower_
         if token.lemma_.lower() in cues.decrease and token.i not in range(span.start, span.end):
             return preposition not in cues.level_prepositions or _dangling_by(token)
-        if token.lemma_.lower() in cues.cut_verbs and preposition == "by":
-            return True  # "reduced the price by $2,000": the size of the cut
+        if token.lemma_.lower() in cues.cut_verbs and (preposition == "by" or token.pos_ == "NOUN" and preposition == "of"):
+            return True  # "reduced the price by $2,000", "price cuts of up to 34%": the size of the cut
         if token.pos_ in ("VERB", "AUX") or token.head == token:
             return False
         token = token.head
