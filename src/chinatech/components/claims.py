@@ -17,9 +17,10 @@ Anything else is the author's own claim. "The report" resolves to the report the
 names (its most frequent capitalised title ending in Report/Survey/Index ...). "The firm",
 "the NEV startup" resolve to an organisation named earlier (see `antecedent`); a ranking's
 owner ("on X's list") is its source; unnamed people ("experts believe", "sources close to
-X said") get source_type "unnamed" and an empty attributed_to: they are not the author,
-but they name no one who could be checked. Bracketed tickers are not actors, and a
-sentence the parser broke at one is joined again.
+X said") get source_type "unnamed" and attributed_to in the text's own words ("people
+familiar with the matter"): they are not the author, but they name no one who could be
+checked. A firm's own documents and people ("its filing", "executives said") are the firm.
+Bracketed tickers are not actors, and a sentence the parser broke at one is joined again.
 
 textacy 0.13's `direct_quotations` was measured on the five gold articles first: it found 3
 of their 5 quotations and named 1 speaker (it leaves "he"/"she" unresolved, has no dash
