@@ -118,3 +118,23 @@ def test_floors():
 def test_vendored_gold_loads():
     gold = load_gold(GOLD)
     assert len(gold) == 5 and all(doc.get("claims") for doc in gold.values())
+
+
+def test_twin_facts_pair_by_value_then_words_and_subjects_must_name_the_gold():
+    doc = {"d": {"doc_id": "d", "companies": [{"name": "Xiaomi"}], "products": [{"name": "Xiaomi SU7", "maker": "Xiaomi"}],
+                 "metrics": [{"text": "20,000 SU7 cars", "value": 20000, "unit": "cars", "subject": "Xiaomi SU7"},
+                             {"text": "20,100 vehicles", "value": 20100, "unit": "vehicles", "subject": "Xiaomi"}]}}
+    s = score_tables(frames(metrics=[
+        {"text": "20,100 vehicles", "value": 20100, "unit": "vehicles", "subject": "Xiaomi"},  # fits both: the exact one
+        {"text": "20,000 SU7 cars", "value": 20000, "unit": "cars", "subject": "Xiaomi"},  # "Xiaomi" names not the SU7
+    ]), doc, tables=["metrics"])["metrics"]
+    assert (s.tp, s.fp, s.fn, s.extra["subject_accuracy"]) == (2, 0, 0, 0.5)
+
+
+def test_one_row_credits_one_item_and_pairing_is_as_large_as_possible():
+    doc = {"d": {"doc_id": "d", "trends": [{"name": "data security"}, {"name": "cybersecurity review"}]}}
+    s = score_tables(frames(trends=[
+        {"trend": "data security", "terms": "data security;cybersecurity review"},  # names both; takes one
+        {"trend": "big data", "terms": "data security"},  # names only the first
+    ]), doc, tables=["trends"])["trends"]
+    assert (s.tp, s.fp, s.fn) == (2, 0, 0)

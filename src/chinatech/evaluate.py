@@ -132,29 +132,57 @@ def score_entities(table: str, frame, gold: Mapping[str, dict]) -> Score:
     for doc_id, doc in gold.items():
         required = _items(doc, table, optional=False)
         optional = _items(doc, table, optional=True)
-        matched: set[int] = set()
-        for row in _rows(frame, doc_id):
-            names = _pred_names(row, column)
-            hit = _find(names, required)
-            if hit is not None:
-                if hit not in matched and table == "products":
-                    makers_total += 1
-                    right = _same_maker(row.get("maker"), required[hit].get("maker"), doc)
-                    makers_right += right
-                    if not right:  # listed like a wrong subject: the product is found, its maker is not
-                        score.note(doc_id, "missed", f"maker: {required[hit].get('maker')!s} != {row.get('maker')!s}: {row.get(column)}")
-                matched.add(hit)
-            elif _find(names, optional) is None:
-                score.fp += 1
-                score.note(doc_id, "false_positives", str(row.get(column)))
-        score.tp += len(matched)
-        for i, item in enumerate(required):
-            if i not in matched:
+        rows = _rows(frame, doc_id)
+        names = [_pred_names(row, column) for row in rows]
+        # A row whose own name (not only an alias or term) is the item's is tried first.
+        paired = pair(len(rows), required, lambda i, item: _find(names[i], [item]) is not None,
+                      lambda i, item: (names[i][:1] != [] and names[i][0] not in _names(item), i))
+        for j, item in enumerate(required):
+            if j not in paired:
                 score.fn += 1
                 score.note(doc_id, "missed", str(item.get("name")))
+            elif table == "products":
+                row = rows[paired[j]]
+                makers_total += 1
+                right = _same_maker(row.get("maker"), item.get("maker"), doc)
+                makers_right += right
+                if not right:  # listed like a wrong subject: the product is found, its maker is not
+                    score.note(doc_id, "missed", f"maker: {item.get('maker')!s} != {row.get('maker')!s}: {row.get(column)}")
+        used = set(paired.values())
+        for i, row in enumerate(rows):
+            # A second row for a found item, or an optional item, is neither right nor wrong.
+            if i not in used and _find(names[i], [*required, *optional]) is None:
+                score.fp += 1
+                score.note(doc_id, "false_positives", str(row.get(column)))
+        score.tp += len(paired)
     if table == "products":
         score.extra["maker_accuracy"] = makers_right / makers_total if makers_total else 0.0
     return score
+
+
+def pair(rows: int, items: list, fits, preference) -> dict[int, int]:
+    """Gold item index -> row index, one to one and as many pairs as possible (each row credits
+    at most one item). The best pairs by `preference(row, item)` are made first (ties in file
+    order), then augmenting paths pair what is left."""
+    options = [sorted((i for i in range(rows) if fits(i, item)), key=lambda i: preference(i, item)) for item in items]
+    holder: dict[int, int] = {}  # row -> item
+    for *_, j, i in sorted((preference(i, items[j]), j, i) for j, found in enumerate(options) for i in found):
+        if i not in holder and j not in holder.values():
+            holder[i] = j
+
+    def take(j: int, seen: set[int]) -> bool:
+        for i in options[j]:
+            if i not in seen:
+                seen.add(i)
+                if i not in holder or take(holder[i], seen):
+                    holder[i] = j
+                    return True
+        return False
+
+    for j in range(len(items)):
+        if j not in holder.values():
+            take(j, set())
+    return {j: i for i, j in holder.items()}
 
 
 def _find(names: list[str], items: list[Mapping]) -> int | None:
@@ -222,13 +250,9 @@ def metric_matches(pred: Mapping, gold: Mapping) -> bool:
 
 
 def _same_subject(pred: object, gold: object, doc: Mapping) -> bool:
-    pred_n, gold_n = norm(pred), norm(gold)
-    if not pred_n or not gold_n:
-        return False
-    if pred_n in _aliases_of(gold, doc) or gold_n in _aliases_of(pred, doc):
-        return True
-    # "Kuaishou" for "Kuaishou Express" is a partial answer; a whole-word containment counts.
-    return bool(re.search(rf"\b{re.escape(pred_n)}\b", gold_n) or re.search(rf"\b{re.escape(gold_n)}\b", pred_n))
+    """Right when the returned subject names the gold one, as for attribution: "Xiaomi" does
+    not name "Xiaomi SU7", nor "China" a market in it."""
+    return bool(norm(pred)) and bool(norm(gold)) and names_source(pred, gold, doc)
 
 
 def score_metrics(frame, gold: Mapping[str, dict]) -> Score:
@@ -237,32 +261,36 @@ def score_metrics(frame, gold: Mapping[str, dict]) -> Score:
     for doc_id, doc in gold.items():
         required = list(doc.get("metrics") or [])
         optional = list((doc.get("optional") or {}).get("metrics") or [])
-        matched: dict[int, dict] = {}
-        leftovers = []
-        for row in _rows(frame, doc_id):
-            hit = next((i for i, g in enumerate(required) if i not in matched and metric_matches(row, g)), None)
-            if hit is None:
-                leftovers.append(row)
-            else:
-                matched[hit] = row
-        for row in leftovers:
+        rows = _rows(frame, doc_id)
+        # Of several rows that fit a fact, the closest value, then the most shared words, is it.
+        paired = pair(len(rows), required, lambda i, g: metric_matches(rows[i], g),
+                      lambda i, g: (_value_gap(rows[i], g), -len(words(g.get("text")) & words(rows[i].get("text")))))
+        used = set(paired.values())
+        for i, row in enumerate(rows):
             # A repeat of a matched fact, or an optional one, is neither right nor wrong.
-            if any(metric_matches(row, g) for g in required + optional):
+            if i in used or any(metric_matches(row, g) for g in required + optional):
                 continue
             score.fp += 1
             score.note(doc_id, "false_positives", f"{row.get('text')!s} ({_value_text(row)} {row.get('unit') or ''})")
-        for i, g in enumerate(required):
-            if i in matched:
-                right = _same_subject(matched[i].get("subject"), g.get("subject"), doc)
+        for j, g in enumerate(required):
+            if j in paired:
+                row = rows[paired[j]]
+                right = _same_subject(row.get("subject"), g.get("subject"), doc)
                 subjects_right += right
                 if not right:  # listed like a wrong attribution: the fact is found, its subject is not
-                    score.note(doc_id, "missed", f"subject: {g.get('subject')!s} != {matched[i].get('subject')!s}: {g.get('text')}")
+                    score.note(doc_id, "missed", f"subject: {g.get('subject')!s} != {row.get('subject')!s}: {g.get('text')}")
             else:
                 score.fn += 1
                 score.note(doc_id, "missed", f"{g.get('text')} ({_value_text(g)} {g.get('unit')})")
-        score.tp += len(matched)
+        score.tp += len(paired)
     score.extra["subject_accuracy"] = subjects_right / score.tp if score.tp else 0.0
     return score
+
+
+def _value_gap(pred: Mapping, gold: Mapping) -> float:
+    """How far a fitting row's value is from the gold one, relative (0 is exact)."""
+    keys = ("value_min", "value_max") if _missing(gold.get("value")) else ("value",)
+    return sum(abs(float(pred.get(k)) - float(gold.get(k))) / (abs(float(gold.get(k))) or 1.0) for k in keys)
 
 
 def _value_text(row: Mapping) -> str:
