@@ -138,3 +138,19 @@ def test_one_row_credits_one_item_and_pairing_is_as_large_as_possible():
         {"trend": "big data", "terms": "data security"},  # names only the first
     ]), doc, tables=["trends"])["trends"]
     assert (s.tp, s.fp, s.fn) == (2, 0, 0)
+
+
+def test_an_independent_implementation_of_the_gold_rules_agrees(corpus_tables, tmp_path):
+    """Issue 4: the numbers agree with a scorer written from the gold README alone."""
+    from chinatech.evaluate import scores_json
+
+    from .independent_scorer import score
+
+    corpus_tables.to_dir(tmp_path, format="csv")
+    theirs = score(str(tmp_path), str(GOLD))
+    ours = scores_json(score_tables(corpus_tables.frames, load_gold(GOLD)))
+    extras = {"products": "maker_accuracy", "metrics": "subject_accuracy", "claims": "attribution_accuracy"}
+    assert set(theirs) == {"companies", "products", "people", "metrics", "trends", "claims"}
+    for table, measured in theirs.items():
+        for key in ("precision", "recall", "f1", *([extras[table]] if table in extras else [])):
+            assert abs(measured[key] - ours[table][key]) <= 0.01, (table, key, measured[key], ours[table][key])
