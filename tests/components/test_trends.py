@@ -184,6 +184,7 @@ def found(parse, text: str) -> dict[str, str]:
     # finer hardware trends beside the broad one
     ("Foundries are doubling down on legacy chips.", "mature-node chips", "legacy chips"),
     ("Demand for AI servers lifted its revenue.", "servers", "AI servers"),
+    ("New rules restrict sales of chipmaking tools to China.", "semiconductor equipment", "chipmaking tools"),
 ])
 def test_finds(parse, text, trend, terms):
     assert found(parse, text).get(trend) == terms
