@@ -168,6 +168,10 @@ FACTS += [
     # a measure noun as a main clause's subject stands for the company in focus, whatever the verb
     ("Horizon Robotics debuted in Hong Kong on Thursday. The stock closed at HK$4.10.",
      [row("HK$4.10", 4.10, "HKD", subject="Horizon Robotics")]),
+    # a count of the maker's own named product is about the product; of another maker's, about its owner
+    ("To date, Xiaomi has delivered over 75,000 SU7 cars.", [row("over 75,000 SU7 cars", 75_000.0, "cars", "min", "Xiaomi SU7")]),
+    ("DeepSeek had access to roughly 50,000 Nvidia Hopper GPUs.",
+     [row("roughly 50,000 Nvidia Hopper GPUs", 50_000.0, "GPUs", "approx", "DeepSeek")]),
     # an ordinal place is a rank
     ("Oppo had to settle for second place.", [row("second place", 2.0, "rank", subject="Oppo", measure="rank")]),
     ("Xiaomi took the 4th spot.", [row("4th spot", 4.0, "rank", subject="Xiaomi")]),

@@ -780,6 +780,16 @@ def _strip_the(text: str) -> str:
 
 
 def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> str:
+    """Who or what the figure is about (see _find_subject); a count of a company's own named
+    product ("Xiaomi delivered 20,000 SU7 vehicles") is about the product."""
+    subject = _find_subject(doc, metric, mentions, cues)
+    product = _counted_product(metric, mentions)
+    if product is not None and subject in ("", (doc._.ct_makers or {}).get(product.name)):
+        return product.name
+    return subject
+
+
+def _find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> str:
     """Who or what the figure is about: the first company, product or place met walking up
     the parse from the number (a possessor, the subject of a governing verb, a pronoun's
     antecedent); else the subject noun phrase; else the nearest mention in the sentence."""
@@ -820,6 +830,18 @@ def find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> st
         return fallback
     nearest = _nearest_referent(span, mentions, cues)
     return nearest.name if nearest else ""
+
+
+def _counted_product(metric: Metric, mentions: Mentions) -> Mention | None:
+    """"delivered 20,000 SU7 electric vehicles", "11,348 units of its ES8": a count of a named
+    product is about the product, not its maker."""
+    noun = metric.noun
+    if metric.kind != "count" or noun is None:
+        return None
+    heads = [noun, *(o for p in noun.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj")]
+    words = sorted({t.i: t for head in heads for t in (head, *head.lefts)}.values(), key=lambda t: t.i)
+    found = (mentions.at(t) for t in words)
+    return next((m for m in found if m is not None and m.label == "product"), None)
 
 
 def _listed_with(doc: Doc, span: Span, metric: Metric, mentions: Mentions) -> Mention | None:
