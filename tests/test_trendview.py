@@ -157,6 +157,15 @@ def test_corpus_trends_by_document():
     assert_frame_equal(corpus_trends(TRENDS, COMPANIES, DOCUMENTS), expected)
 
 
+def test_cited_sources_are_not_a_trends_companies(parse):
+    with_source = to_frame("companies", [*COMPANIES.to_dict("records"),
+                                         {"doc_id": "b", "company": "Quanta Insights", "mentions": 3, "role": "source"}])
+    out = corpus_trends(TRENDS, with_source, DOCUMENTS)
+    assert "Quanta" not in " ".join(out["companies"])
+    rows = mention_rows(parse("Robotics is booming at Orvel Labs, according to Quanta Insights."))
+    assert {r["name"] for r in rows if r["kind"] == "company"} == {"Orvel Labs"}
+
+
 def test_corpus_trends_companies_in_the_same_sentences():
     mentions = [
         {"doc_id": "a", "start_char": 0, "kind": "trend", "name": "robotics"},

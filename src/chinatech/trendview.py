@@ -33,6 +33,7 @@ from .components.common import meta, sentences
 from .components.trends import TRENDS, fold, reported, trend_groups
 
 COMPANIES = "ct_companies"
+SOURCE_LABELS = frozenset({"publisher", "source"})  # the entities component's labels for cited sources
 PROPER = {"PROPN"}
 # Entity types that make a phrase a name, date or amount rather than a concept.
 NAMED = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "DATE",
@@ -133,7 +134,8 @@ def mention_rows(doc: Doc) -> list[dict]:
         if span.kb_id_ in known:
             add(span, "trend", span.kb_id_)
     for span in doc.spans[COMPANIES] if COMPANIES in doc.spans else []:
-        add(span, "company", span.kb_id_ or span.text)
+        if span.label_ not in SOURCE_LABELS:  # a cited report or outlet is no company in the trend
+            add(span, "company", span.kb_id_ or span.text)
     for span in candidate_spans(doc):
         add(span, "candidate", phrase_key(span))
     return rows
@@ -248,6 +250,8 @@ def co_mentions(mentions: Iterable[Mapping]) -> dict[str, Counter[str]]:
 
 def same_document(trends: pd.DataFrame, companies: pd.DataFrame) -> dict[str, Counter[str]]:
     """Per trend: documents naming each company, for when no sentence index is at hand."""
+    if len(companies) and "role" in companies:
+        companies = companies[~companies["role"].eq("source").fillna(False).astype(bool)]
     named = companies.groupby("doc_id")["company"].apply(set).to_dict() if len(companies) else {}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for doc_id, trend in trends[["doc_id", "trend"]].itertuples(index=False):
