@@ -78,3 +78,24 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path):
     with pytest.raises(RuntimeError):
         atomic_write(target, boom)
     assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
+
+
+def test_terminal_view_keeps_the_telling_columns_of_a_wide_table():
+    from rich.console import Console
+
+    from chinatech.output import print_rich
+    from chinatech.tables import to_frame
+
+    claims = to_frame("claims", [{"doc_id": "d1", "sentence_id": 0, "text": "Xiaomi shipped 8 million phones in May, "
+                                  "its best month so far, the company said.", "attributed_to": "Xiaomi Corporation Ltd",
+                                  "claim_type": "statistic", "subject": "Xiaomi", "start_char": 0, "end_char": 70,
+                                  "predicate": "ship", "object": "phones", "source_type": "organisation",
+                                  "hedged": False, "negated": False, "score": 5.0}])
+    console = Console(width=80, record=True, color_system=None)
+    print_rich({"claims": claims}, console=console)
+    out = console.export_text()
+    assert "Xiaomi shipped 8" in out and "attributed_to" in out
+    assert "too wide for this terminal, not shown:" in out and "start_char" in out.split("not shown:")[1]
+    wide = Console(width=400, record=True, color_system=None)
+    print_rich({"claims": claims}, console=wide)
+    assert "too wide" not in wide.export_text()

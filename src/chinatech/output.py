@@ -146,18 +146,61 @@ def print_rich(frames: Mapping[str, pd.DataFrame], *, console=None, max_width: i
     for name, frame in frames.items():
         shown = [c for c in frame.columns if frame[c].notna().any()] or list(frame.columns)
         hidden = [c for c in frame.columns if c not in shown]
-        caption = f"empty columns not shown: {', '.join(hidden)}" if hidden else None
+        notes = [f"empty columns not shown: {', '.join(hidden)}"] if hidden else []
+        shown, cut = _fit(frame, _by_view(name, shown), console.width)
+        if cut:
+            notes.append(f"too wide for this terminal, not shown: {', '.join(cut)} (see --format csv)")
+        caption = "\n".join(notes) or None
         table = Table(title=f"{name} ({len(frame)} rows)", title_justify="left", caption=caption, caption_justify="left")
         numeric = {c: _is_numeric(frame[c]) for c in shown}
         for column in shown:
             wraps = column in WRAPPING
+            # A long name in a one-line column must not squeeze the text column to nothing.
+            widest = max_width if wraps else (None if numeric[column] or column == "doc_id" else MAX_CELL)
             table.add_column(column, justify="right" if numeric[column] else "left", no_wrap=not wraps,
-                             overflow="fold" if wraps else "ellipsis", max_width=max_width if wraps else None,
+                             overflow="fold" if wraps else "ellipsis", max_width=widest,
+                             min_width=_least(column) if wraps else None,
                              ratio=3 if column in ("text", "title") else (1 if wraps else None))
         quantity = {c: pd.api.types.is_float_dtype(frame[c]) for c in shown}
         for row in frame[shown].itertuples(index=False):
             table.add_row(*(_cell(v, quantity[c]) for c, v in zip(shown, row)))
         console.print(table)
+
+
+# Narrowest readable width of a wrapping column (prose columns twice that), and the widest a
+# one-line text column is shown.
+MIN_WRAP, MAX_CELL = 12, 20
+PROSE = {"text", "title"}
+
+
+def _least(column: str) -> int:
+    return 2 * MIN_WRAP if column in PROSE else MIN_WRAP
+
+
+def _by_view(table: str, columns: list[str]) -> list[str]:
+    """The table's view columns first, in their order of importance, then the rest."""
+    from .tables import SCHEMAS
+
+    view = [c for c in (SCHEMAS[table].view if table in SCHEMAS else ()) if c in columns]
+    return [*view, *(c for c in columns if c not in view)]
+
+
+def _fit(frame: pd.DataFrame, columns: list[str], width: int) -> tuple[list[str], list[str]]:
+    """The leading columns (most telling first, see _by_view) that fit `width`, and the rest.
+    A table squeezed past that shows every cell as an ellipsis."""
+    def need(column: str) -> int:
+        values = frame[column].dropna().head(200)
+        cells = int(values.astype(str).str.len().max()) if len(values) else 0
+        content = _least(column) if column in WRAPPING else min(max(cells, 1), MAX_CELL)
+        return max(len(column), content) + 3  # padding and the rule between columns
+
+    kept, used = [], 1
+    for column in columns:
+        if kept and used + need(column) > width and len(kept) >= 3:
+            break
+        kept.append(column)
+        used += need(column)
+    return kept, columns[len(kept):]
 
 
 # -- files -------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ class Schema:
     columns: tuple[tuple[str, str], ...]
     key: tuple[str, ...]  # sort order: makes output deterministic
     description: str = ""
+    # The columns a narrow terminal shows first, most telling first (default: schema order).
+    view: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -53,7 +55,8 @@ SCHEMAS: dict[str, Schema] = {s.name: s for s in (
         ("doc_id", STR), ("sentence_id", INT), ("text", STR), ("value", FLOAT), ("value_min", FLOAT),
         ("value_max", FLOAT), ("unit", STR), ("qualifier", STR), ("subject", STR), ("measure", STR),
         ("period", STR), ("start_char", INT), ("end_char", INT), ("group_id", STR), ("check", STR),
-    ), key=("doc_id", "start_char", "end_char"), description="every quantitative fact, normalised"),
+    ), key=("doc_id", "start_char", "end_char"), description="every quantitative fact, normalised",
+       view=("doc_id", "text", "value", "unit", "subject", "measure", "period", "qualifier", "value_min", "value_max")),
     Schema("trends", (
         ("doc_id", STR), ("trend", STR), ("mentions", INT), ("terms", STR), ("category", STR),
         ("source", STR), ("first_sentence_id", INT), ("score", FLOAT),
@@ -62,7 +65,8 @@ SCHEMAS: dict[str, Schema] = {s.name: s for s in (
         ("doc_id", STR), ("sentence_id", INT), ("text", STR), ("subject", STR), ("claim_type", STR),
         ("attributed_to", STR), ("hedged", BOOL), ("start_char", INT), ("end_char", INT),
         ("predicate", STR), ("object", STR), ("source_type", STR), ("negated", BOOL), ("score", FLOAT),
-    ), key=("doc_id", "start_char", "end_char"), description="check-worthy assertions with who made them"),
+    ), key=("doc_id", "start_char", "end_char"), description="check-worthy assertions with who made them",
+       view=("doc_id", "text", "attributed_to", "claim_type", "subject", "hedged", "negated", "score")),
 )}
 
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
