@@ -841,7 +841,7 @@ def _report_owner(head: Token, ctx: Context) -> Source | None:
 
 def _unnamed(phrase: Span) -> Source:
     """An unnamed source in the words the text uses, without its count or article:
-    "according to several people familiar with the matter" -> "people familiar with the matter"."""
+    "according to three people familiar with the plans" -> "people familiar with the plans"."""
     words = trim(phrase)
     start = words.start
     while start < words.end - 1 and (words.doc[start].dep_ in ("det", "nummod", "quantmod", "predet")

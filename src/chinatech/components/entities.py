@@ -1093,7 +1093,7 @@ def candidate_chunks(doc: Doc, blocked: set[int], person_parts: set[str], rules:
         if end - start == 1 and doc[start].text in person_parts:
             continue  # "Roe" after "Jane Roe" is the person
         person_like = persons.issuperset(range(start, end)) and people_.is_full_name(doc, start, end, people_rules)
-        # "National Press" of "the National Press and Publication Administration": the chunk
+        # "Ministry of Science" of "the Ministry of Science and Technology": the chunk
         # stops at "and", the NER entity it lies in does not.
         ent = _org_entity_around(orgs, start, end)
         body = is_public_body(doc, start, end, rules) or (ent is not None and is_public_body(doc, *ent, rules))

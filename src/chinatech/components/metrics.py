@@ -523,7 +523,7 @@ def _is_year(span: Span, q: Quantity, metric: Metric) -> bool:
     if metric.kind not in ("count", "duration"):
         return False
     years = [t for t in span if re.fullmatch(r"(?:19|20)\d\d", t.text)]
-    if metric.kind == "duration":  # "before the 2020 Chinese New Year": a year, then a holiday's name
+    if metric.kind == "duration":  # "ahead of the 2025 Lunar New Year": a year, then a holiday's name
         return bool(years) and years[0] == metric.number and metric.number.ent_type_ == "DATE"
     if q.value is None:
         return len(years) == 2
@@ -676,13 +676,13 @@ def is_decrease(doc: Doc, metric: Metric, cues: Cues) -> bool:
         if token.pos_ == "NOUN" and token.i not in range(span.start, span.end) and (
                 token.lemma_.lower() in cues.increase
                 or any(c.dep_ == "compound" and c.lemma_.lower() in cues.increase for c in token.children)):
-            return False  # "growth slowed, with a 3.3 percent growth rate": the rate is still growth
+            return False  # "sales cooled, with a 2.1% growth rate": the rate is still growth
         if token.dep_ == "prep" or token.pos_ == "ADP":
             preposition = preposition or token.lower_
         if token.lemma_.lower() in cues.decrease and token.i not in range(span.start, span.end):
             return preposition not in cues.level_prepositions or _dangling_by(token)
         if token.lemma_.lower() in cues.cut_verbs and (preposition == "by" or token.pos_ == "NOUN" and preposition == "of"):
-            return True  # "reduced the price by $2,000", "price cuts of up to 34%": the size of the cut
+            return True  # "lowered the price by $1,500", "price cuts of as much as 20%": the size of the cut
         if token.pos_ in ("VERB", "AUX") or token.head == token:
             return False
         token = token.head
@@ -833,7 +833,7 @@ def _find_subject(doc: Doc, metric: Metric, mentions: Mentions, cues: Cues) -> s
 
 
 def _counted_product(metric: Metric, mentions: Mentions) -> Mention | None:
-    """"delivered 20,000 SU7 electric vehicles", "11,348 units of its ES8": a count of a named
+    """"shipped 5,000 Model Y cars", "9,000 units of its ET7": a count of a named
     product is about the product, not its maker."""
     noun = metric.noun
     if metric.kind != "count" or noun is None:
@@ -845,7 +845,7 @@ def _counted_product(metric: Metric, mentions: Mentions) -> Mention | None:
 
 
 def _listed_with(doc: Doc, span: Span, metric: Metric, mentions: Mentions) -> Mention | None:
-    """Figures listed against names: "17% for BYD, 19.3% for Geely"; "followed by Ernie at
+    """Figures listed against names: "12% for Oppo, 9.5% for Vivo"; "followed by Kimi at
     8 million". The name written right next to the figure, joined by "for" or "at"."""
     after = doc[span.end:span.end + 2]
     if metric.kind == "percent" and len(after) == 2 and after[0].lower_ == "for":
@@ -860,7 +860,7 @@ def _listed_with(doc: Doc, span: Span, metric: Metric, mentions: Mentions) -> Me
 
 
 def _share_owner(span: Span, mentions: Mentions, cues: Cues) -> Mention | None:
-    """"over 30% of ByteDance's revenue growth": a share of something a named company owns."""
+    """"nearly half of Tencent's ad revenue": a share of something a named company owns."""
     for token in span:
         for prep in token.children:
             if prep.dep_ != "prep" or prep.lower_ != "of" or prep.i < span.end - 1:
@@ -982,7 +982,7 @@ def _named_subject(verb: Token, mentions: Mentions, cues: Cues) -> Mention | Non
 
 
 def _compounded(noun: Token, mentions: Mentions) -> Mention | None:
-    """"ChatGPT's mobile app with 6.7 million users": a name compounded into the noun the figure
+    """"the Doubao desktop app with 3 million users": a name compounded into the noun the figure
     hangs from."""
     return next((mentions.at(c) for c in noun.children if c.dep_ == "compound" and mentions.at(c)
                  and mentions.at(c).label not in ("GPE", "publisher", "source")), None)  # not "LSEG data of ..."
@@ -998,7 +998,7 @@ def _verb_subject(verb: Token, mentions: Mentions, cues: Cues, figure: Span) -> 
     ("35% of whom are engineers")."""
     subject = _subject_of(verb)
     if subject is not None and (subject.like_num or subject.pos_ == "NUM"):
-        # "Of those, 30,224 were for export": a share of what "those" stands for; a bare
+        # "Of these, 1,200 went abroad": a share of what "these" stands for; a bare
         # figure as subject (this one or another) says nothing of who it is about.
         partitive = [*subject.children, *(c for c in verb.children if c.i < subject.i)]  # the parse hangs it on either
         whole = next((o for c in partitive if c.lower_ == "of" for o in c.children if o.dep_ == "pobj"), None)

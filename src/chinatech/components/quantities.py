@@ -670,7 +670,7 @@ def _is_change(ctx: _Ctx, i: int) -> bool:
 
 
 def _change_then_level(ctx: _Ctx, i: int, first: _Amount) -> bool:
-    """"jumped by 4.5 billion yuan to 27.5 billion yuan": a change written in full, then the new
+    """"rose by 2 billion yuan to 15 billion yuan": a change written in full, then the new
     level. A bare first number ("rise by 5 to 10 percent") still opens a range."""
     toks, u = ctx.toks, ctx.units
     if i == 0 or toks[i - 1].low != "by" or (first.unit is None and first.factor is None):
