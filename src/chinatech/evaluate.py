@@ -166,9 +166,11 @@ def pair(rows: int, items: list, fits, preference) -> dict[int, int]:
     order), then augmenting paths pair what is left."""
     options = [sorted((i for i in range(rows) if fits(i, item)), key=lambda i: preference(i, item)) for item in items]
     holder: dict[int, int] = {}  # row -> item
+    placed: set[int] = set()
     for *_, j, i in sorted((preference(i, items[j]), j, i) for j, found in enumerate(options) for i in found):
-        if i not in holder and j not in holder.values():
+        if i not in holder and j not in placed:
             holder[i] = j
+            placed.add(j)
 
     def take(j: int, seen: set[int]) -> bool:
         for i in options[j]:
@@ -180,7 +182,7 @@ def pair(rows: int, items: list, fits, preference) -> dict[int, int]:
         return False
 
     for j in range(len(items)):
-        if j not in holder.values():
+        if j not in placed:  # an augmenting path keeps every item it re-seats paired
             take(j, set())
     return {j: i for i, j in holder.items()}
 

@@ -196,10 +196,11 @@ def _fit(frame: pd.DataFrame, columns: list[str], width: int) -> tuple[list[str]
 
     kept, used = [], 1
     for column in columns:
-        if kept and used + need(column) > width and len(kept) >= 3:
+        wanted = need(column)
+        if kept and used + wanted > width and len(kept) >= 3:
             break
         kept.append(column)
-        used += need(column)
+        used += wanted
     return kept, columns[len(kept):]
 
 

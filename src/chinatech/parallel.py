@@ -82,23 +82,21 @@ def _in_input_order(rows: Iterable[dict[str, list[dict]]], files: list[str]) -> 
 def _ordered(pool, tasks: Iterable[list[str]], settings, repeated, mentions, warn, *, window: int):
     """Keep at most `window` tasks in flight, so memory stays flat however many files."""
     pending: deque[Future] = deque()
-    waited = False
     for task in tasks:
         pending.append(pool.submit(run_partition, task, settings, repeated, mentions))
         if len(pending) >= window:
-            waited = waited or _while_workers_start()
+            _while_workers_start()
             yield from _collect(pending.popleft(), warn)
-    waited = waited or _while_workers_start()
+    _while_workers_start()
     while pending:
         yield from _collect(pending.popleft(), warn)
 
 
-def _while_workers_start() -> bool:
+def _while_workers_start() -> None:
     """The parent's own imports, done while the first workers load spaCy and the model
-    rather than before it starts them: the tables are built with pandas at the end."""
+    rather than before it starts them: the tables are built with pandas at the end.
+    Only the first call imports; later ones find the module loaded."""
     import pandas  # noqa: F401
-
-    return True
 
 
 def _collect(future: Future, warn: Callable[[str], None]) -> Iterator[dict[str, list[dict]]]:

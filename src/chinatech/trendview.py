@@ -30,10 +30,8 @@ from spacy.tokens import Doc, Span
 
 from . import knowledge
 from .components.common import meta, sentences
+from .components.entities import COMPANIES, SOURCE_KINDS
 from .components.trends import TRENDS, fold, reported, trend_groups
-
-COMPANIES = "ct_companies"
-SOURCE_LABELS = frozenset({"publisher", "source"})  # the entities component's labels for cited sources
 PROPER = {"PROPN"}
 # Entity types that make a phrase a name, date or amount rather than a concept.
 NAMED = {"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "DATE",
@@ -134,7 +132,7 @@ def mention_rows(doc: Doc) -> list[dict]:
         if span.kb_id_ in known:
             add(span, "trend", span.kb_id_)
     for span in doc.spans[COMPANIES] if COMPANIES in doc.spans else []:
-        if span.label_ not in SOURCE_LABELS:  # a cited report or outlet is no company in the trend
+        if span.label_ not in SOURCE_KINDS:  # a cited report or outlet is no company in the trend
             add(span, "company", span.kb_id_ or span.text)
     for span in candidate_spans(doc):
         add(span, "candidate", phrase_key(span))

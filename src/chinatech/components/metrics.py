@@ -984,8 +984,8 @@ def _named_subject(verb: Token, mentions: Mentions, cues: Cues) -> Mention | Non
 def _compounded(noun: Token, mentions: Mentions) -> Mention | None:
     """"the Doubao desktop app with 3 million users": a name compounded into the noun the figure
     hangs from."""
-    return next((mentions.at(c) for c in noun.children if c.dep_ == "compound" and mentions.at(c)
-                 and mentions.at(c).label not in ("GPE", "publisher", "source")), None)  # not "LSEG data of ..."
+    found = (mentions.at(c) for c in noun.children if c.dep_ == "compound")
+    return next((m for m in found if m is not None and m.label not in ("GPE", "publisher", "source")), None)  # not "LSEG data of ..."
 
 
 def _apposed(noun: Token, mentions: Mentions) -> Mention | None:

@@ -33,10 +33,9 @@ from spacy.util import filter_spans
 
 from .. import knowledge
 from .common import meta, sentence_index
+from .entities import COMPANIES, PRODUCTS
 
 TRENDS = "ct_trends"
-# The entities component's span groups of company and product names (it runs first).
-NAME_GROUPS = ("ct_companies", "ct_products")
 STRONG, WEAK = "trend", "weak"
 # A weak form is half the evidence of a strong one: two different weak forms make a row.
 WEIGHTS = {STRONG: 1.0, WEAK: 0.5}
@@ -323,8 +322,8 @@ class Trends:
 
 
 def _name_tokens(doc: Doc) -> set[int]:
-    """Tokens inside the names of companies and products the entities component found."""
-    return {i for key in NAME_GROUPS if key in doc.spans for span in doc.spans[key] for i in range(span.start, span.end)}
+    """Tokens inside the names of companies and products the entities component found (it runs first)."""
+    return {i for key in (COMPANIES, PRODUCTS) if key in doc.spans for span in doc.spans[key] for i in range(span.start, span.end)}
 
 
 # -- rows --------------------------------------------------------------------------------
