@@ -1414,21 +1414,22 @@ def makers(mentions: list[Mention], gazetteer: Gazetteer) -> dict[str, str]:
     """Each product's maker: the one the article names (its possessive, "an app by X"),
     else the gazetteer's."""
     found: dict[str, str] = {}
+    named = {m.name for m in mentions if m.kind in ORG_KINDS}
     for mention in mentions:
         if mention.kind != "product":
             continue
         if mention.maker and mention.maker != mention.name and not found.get(mention.name):
-            found[mention.name] = _named_owner(mention.maker, mentions, gazetteer)
+            found[mention.name] = _named_owner(mention.maker, named, gazetteer)
         elif mention.name not in found:
             entry = gazetteer.product(mention.name)
-            found[mention.name] = _named_owner(entry.maker, mentions, gazetteer) if entry else ""
+            found[mention.name] = _named_owner(entry.maker, named, gazetteer) if entry else ""
     return found
 
 
-def _named_owner(maker: str, mentions: list[Mention], gazetteer: Gazetteer) -> str:
+def _named_owner(maker: str, named: set[str], gazetteer: Gazetteer) -> str:
     """The gazetteer's maker, or its parent company when the article names only the parent
-    (an article on "Xiaomi's SU7" that never mentions the Xiaomi EV unit)."""
-    named = {m.name for m in mentions if m.kind in ORG_KINDS}
+    (an article on "Xiaomi's SU7" that never mentions the Xiaomi EV unit); `named` holds the
+    organisations the article names."""
     owner, seen = maker, set()
     while owner and owner not in named and owner not in seen:
         seen.add(owner)
